@@ -1,0 +1,974 @@
+//! Checking what the values of a data set mean, and turning them into the domain's
+//! [`DataSet`]: ids, references, dates, vocabularies, municipality codes, trees.
+//!
+//! The check runs in two passes so that every error is found at once: the first registers every
+//! id with its place (finding duplicates), the second converts each record and resolves its
+//! references against that register, reporting each bad value and going on.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use rodtrad_domain as d;
+use rodtrad_domain::{PartialDate, Period, Slug, Vocabulary};
+
+use crate::at::{At, DateText};
+use crate::dto;
+use crate::problem::{Diagnostic, EntityKind, Problem};
+use crate::read::{InFile, Parsed};
+use crate::source::SourceFile;
+
+type Text = At<String>;
+
+/// Where an id was first written.
+#[derive(Debug, Clone)]
+struct Place {
+    file: usize,
+    span: Range<usize>,
+}
+
+/// Ids are unique per kind; a plan's parts per kind and plan.
+type Key = (EntityKind, Option<String>, String);
+
+struct Checker<'a> {
+    files: &'a [SourceFile],
+    out: &'a mut Vec<Diagnostic>,
+    ids: HashMap<Key, Place>,
+}
+
+/// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
+/// step found anything wrong.
+pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
+    let mut c = Checker {
+        files: &parsed.files,
+        out,
+        ids: HashMap::new(),
+    };
+    c.register_all(parsed);
+    let mut set = d::DataSet::default();
+    if let Some(m) = &parsed.manifest {
+        if m.dto.format_version.value != 1 {
+            c.err(
+                m.file,
+                &m.dto.format_version.span,
+                "format_version".into(),
+                Problem::UnsupportedVersion {
+                    found: m.dto.format_version.value,
+                },
+            );
+        }
+        set.name.clone_from(&m.dto.name);
+    }
+    for f in &parsed.organisations {
+        set.organisations.extend(c.organisations(f));
+    }
+    c.organisation_rules(&parsed.organisations, &set.organisations);
+    for f in &parsed.perspectives {
+        for (i, p) in f.dto.perspective.iter().enumerate() {
+            if let Some(id) = c.slug(f.file, &p.id, &format!("perspective[{i}].id")) {
+                set.perspectives.push(d::Perspective {
+                    id,
+                    name: p.name.clone(),
+                });
+            }
+        }
+    }
+    set.strategies = parsed
+        .strategies
+        .iter()
+        .filter_map(|s| c.strategy(s))
+        .collect();
+    set.plans = parsed.plans.iter().filter_map(|p| c.plan(p)).collect();
+    let units: HashSet<&Slug> = set
+        .organisations
+        .iter()
+        .filter(|o| o.kind == d::OrganisationKind::Unit)
+        .map(|o| &o.id)
+        .collect();
+    for f in &parsed.activities {
+        for (i, a) in f.dto.activity.iter().enumerate() {
+            if let Some(a) = c.activity(f.file, i, a, &units) {
+                set.activities.push(a);
+            }
+        }
+    }
+    set.follow_ups = parsed
+        .follow_ups
+        .iter()
+        .filter_map(|f| c.follow_up(f))
+        .collect();
+    out.is_empty().then_some(set)
+}
+
+impl Checker<'_> {
+    fn err(&mut self, file: usize, span: &Range<usize>, path: String, problem: Problem) {
+        let source = &self.files[file];
+        self.out.push(Diagnostic {
+            file: source.path.clone(),
+            line: source.line_of(span),
+            path,
+            problem,
+        });
+    }
+
+    fn place_text(&self, place: &Place) -> String {
+        let f = &self.files[place.file];
+        match f.line_of(&place.span) {
+            Some(line) => format!("{}:{line}", f.path),
+            None => f.path.clone(),
+        }
+    }
+
+    // ---- pass 1: ids ----
+
+    fn register(
+        &mut self,
+        kind: EntityKind,
+        scope: Option<&str>,
+        file: usize,
+        id: &Text,
+        path: &str,
+    ) {
+        let key = (kind, scope.map(str::to_owned), id.value.clone());
+        if let Some(first) = self.ids.get(&key) {
+            let first = self.place_text(first);
+            self.err(
+                file,
+                &id.span,
+                format!("{path}.id"),
+                Problem::DuplicateId {
+                    kind,
+                    id: id.value.clone(),
+                    first,
+                },
+            );
+        } else {
+            self.ids.insert(
+                key,
+                Place {
+                    file,
+                    span: id.span.clone(),
+                },
+            );
+        }
+    }
+
+    fn register_all(&mut self, p: &Parsed) {
+        use EntityKind as K;
+        for f in &p.organisations {
+            for (i, o) in f.dto.organisation.iter().enumerate() {
+                self.register(
+                    K::Organisation,
+                    None,
+                    f.file,
+                    &o.id,
+                    &format!("organisation[{i}]"),
+                );
+            }
+        }
+        for f in &p.perspectives {
+            for (i, x) in f.dto.perspective.iter().enumerate() {
+                self.register(
+                    K::Perspective,
+                    None,
+                    f.file,
+                    &x.id,
+                    &format!("perspective[{i}]"),
+                );
+            }
+        }
+        for InFile { file, dto: s } in &p.strategies {
+            self.register(K::Strategy, None, *file, &s.id, "");
+            for (i, g) in s.overarching_goal.iter().enumerate() {
+                let path = format!("overarching_goal[{i}]");
+                self.register(K::OverarchingGoal, None, *file, &g.id, &path);
+                for (j, e) in g.effect_goal.iter().enumerate() {
+                    self.register(
+                        K::EffectGoal,
+                        None,
+                        *file,
+                        &e.id,
+                        &format!("{path}.effect_goal[{j}]"),
+                    );
+                }
+            }
+            for (i, a) in s.priority_area.iter().enumerate() {
+                self.register(
+                    K::PriorityArea,
+                    None,
+                    *file,
+                    &a.id,
+                    &format!("priority_area[{i}]"),
+                );
+            }
+            for (i, x) in s.desired_state.iter().enumerate() {
+                self.register(
+                    K::DesiredState,
+                    None,
+                    *file,
+                    &x.id,
+                    &format!("desired_state[{i}]"),
+                );
+            }
+        }
+        for InFile { file, dto: plan } in &p.plans {
+            self.register(K::Plan, None, *file, &plan.id, "");
+            let scope = Some(plan.id.value.as_str());
+            for (i, x) in plan.level.iter().enumerate() {
+                self.register(K::Level, scope, *file, &x.id, &format!("level[{i}]"));
+            }
+            for (i, x) in plan.node.iter().enumerate() {
+                self.register(K::Node, scope, *file, &x.id, &format!("node[{i}]"));
+            }
+            for (i, x) in plan.version.iter().enumerate() {
+                self.register(K::Version, scope, *file, &x.id, &format!("version[{i}]"));
+            }
+            for (i, x) in plan.risk.iter().enumerate() {
+                self.register(K::Risk, scope, *file, &x.id, &format!("risk[{i}]"));
+            }
+            for (i, x) in plan.strategic_direction.iter().enumerate() {
+                self.register(
+                    K::StrategicDirection,
+                    scope,
+                    *file,
+                    &x.id,
+                    &format!("strategic_direction[{i}]"),
+                );
+            }
+        }
+        for f in &p.activities {
+            for (i, a) in f.dto.activity.iter().enumerate() {
+                self.register(K::Activity, None, f.file, &a.id, &format!("activity[{i}]"));
+            }
+        }
+        for f in &p.follow_ups {
+            self.register(K::FollowUp, None, f.file, &f.dto.id, "");
+        }
+    }
+
+    // ---- values ----
+
+    fn slug(&mut self, file: usize, v: &Text, path: &str) -> Option<Slug> {
+        match Slug::parse(&v.value) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.err(
+                    file,
+                    &v.span,
+                    path.to_owned(),
+                    Problem::BadSlug {
+                        value: v.value.clone(),
+                        reason: e.to_string(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// A reference to an entity of `kind` (in plan `scope` for a plan's parts).
+    fn reference(
+        &mut self,
+        kind: EntityKind,
+        scope: Option<&str>,
+        file: usize,
+        v: &Text,
+        path: &str,
+    ) -> Option<Slug> {
+        let slug = self.slug(file, v, path)?;
+        if self
+            .ids
+            .contains_key(&(kind, scope.map(str::to_owned), v.value.clone()))
+        {
+            Some(slug)
+        } else {
+            self.err(
+                file,
+                &v.span,
+                path.to_owned(),
+                Problem::UnknownReference {
+                    kind,
+                    id: v.value.clone(),
+                },
+            );
+            None
+        }
+    }
+
+    fn opt_reference(
+        &mut self,
+        kind: EntityKind,
+        file: usize,
+        v: Option<&Text>,
+        path: &str,
+    ) -> Option<Slug> {
+        v.and_then(|v| self.reference(kind, None, file, v, path))
+    }
+
+    fn references(
+        &mut self,
+        kind: EntityKind,
+        file: usize,
+        list: &[Text],
+        path: &str,
+    ) -> Vec<Slug> {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, v)| self.reference(kind, None, file, v, &format!("{path}[{i}]")))
+            .collect()
+    }
+
+    fn goal_ref(&mut self, file: usize, v: &Text, path: &str) -> Option<d::GoalRef> {
+        let Some(r) = d::GoalRef::parse(&v.value) else {
+            self.err(
+                file,
+                &v.span,
+                path.to_owned(),
+                Problem::BadGoalRef {
+                    value: v.value.clone(),
+                },
+            );
+            return None;
+        };
+        let plan = r.plan.as_str().to_owned();
+        if !self
+            .ids
+            .contains_key(&(EntityKind::Plan, None, plan.clone()))
+        {
+            self.err(
+                file,
+                &v.span,
+                path.to_owned(),
+                Problem::UnknownReference {
+                    kind: EntityKind::Plan,
+                    id: plan,
+                },
+            );
+            return None;
+        }
+        if !self
+            .ids
+            .contains_key(&(EntityKind::Node, Some(plan), r.node.as_str().to_owned()))
+        {
+            self.err(
+                file,
+                &v.span,
+                path.to_owned(),
+                Problem::UnknownReference {
+                    kind: EntityKind::Node,
+                    id: v.value.clone(),
+                },
+            );
+            return None;
+        }
+        Some(r)
+    }
+
+    fn date(&mut self, file: usize, v: Option<&At<DateText>>, path: &str) -> Option<PartialDate> {
+        let v = v?;
+        match PartialDate::parse(&v.value.0) {
+            Ok(date) => Some(date),
+            Err(e) => {
+                self.err(
+                    file,
+                    &v.span,
+                    path.to_owned(),
+                    Problem::BadDate {
+                        value: v.value.0.clone(),
+                        reason: e.to_string(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    fn period(
+        &mut self,
+        file: usize,
+        start: Option<&At<DateText>>,
+        end: Option<&At<DateText>>,
+        prefix: &str,
+    ) -> Period {
+        let path = |f: &str| {
+            if prefix.is_empty() {
+                f.to_owned()
+            } else {
+                format!("{prefix}.{f}")
+            }
+        };
+        let period = Period {
+            start: self.date(file, start, &path("start")),
+            end: self.date(file, end, &path("end")),
+        };
+        if period.ends_before_start() {
+            if let (Some(s), Some(e), Some(end)) = (period.start, period.end, end) {
+                self.err(
+                    file,
+                    &end.span,
+                    path("end"),
+                    Problem::EndBeforeStart {
+                        start: s.to_string(),
+                        end: e.to_string(),
+                    },
+                );
+            }
+        }
+        period
+    }
+
+    fn vocab<V: Vocabulary>(
+        &mut self,
+        file: usize,
+        v: Option<&Text>,
+        path: &str,
+        field: &'static str,
+    ) -> Option<V> {
+        let v = v?;
+        match V::parse(&v.value) {
+            Ok(x) => Some(x),
+            Err(_) => {
+                self.err(
+                    file,
+                    &v.span,
+                    path.to_owned(),
+                    Problem::UnknownValue {
+                        field,
+                        value: v.value.clone(),
+                        allowed: V::codes(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    // ---- records ----
+
+    fn organisations(&mut self, f: &InFile<dto::OrganisationsFile>) -> Vec<d::Organisation> {
+        let mut out = Vec::new();
+        for (i, o) in f.dto.organisation.iter().enumerate() {
+            let p = format!("organisation[{i}]");
+            let id = self.slug(f.file, &o.id, &format!("{p}.id"));
+            let kind = self.vocab::<d::OrganisationKind>(
+                f.file,
+                Some(&o.kind),
+                &format!("{p}.kind"),
+                "kind",
+            );
+            let parent = self.opt_reference(
+                EntityKind::Organisation,
+                f.file,
+                o.parent.as_ref(),
+                &format!("{p}.parent"),
+            );
+            let code = o.municipality_code.as_ref().and_then(|c| {
+                d::MunicipalityCode::parse(&c.value)
+                    .map_err(|_| {
+                        self.err(
+                            f.file,
+                            &c.span,
+                            format!("{p}.municipality_code"),
+                            Problem::BadMunicipalityCode {
+                                value: c.value.clone(),
+                            },
+                        );
+                    })
+                    .ok()
+            });
+            match (kind, &o.municipality_code) {
+                (Some(d::OrganisationKind::Municipality), None) => {
+                    self.err(
+                        f.file,
+                        &o.kind.span,
+                        format!("{p}.municipality_code"),
+                        Problem::MissingMunicipalityCode,
+                    );
+                }
+                (Some(k), Some(c)) if k != d::OrganisationKind::Municipality => {
+                    self.err(
+                        f.file,
+                        &c.span,
+                        format!("{p}.municipality_code"),
+                        Problem::CodeOnNonMunicipality {
+                            kind: k.code().to_owned(),
+                        },
+                    );
+                }
+                _ => {}
+            }
+            if let (Some(id), Some(kind)) = (id, kind) {
+                out.push(d::Organisation {
+                    id,
+                    name: o.name.clone(),
+                    kind,
+                    municipality_code: code,
+                    parent,
+                });
+            }
+        }
+        out
+    }
+
+    /// Rules across organisations: unique municipality codes, parents that do not loop.
+    fn organisation_rules(
+        &mut self,
+        files: &[InFile<dto::OrganisationsFile>],
+        orgs: &[d::Organisation],
+    ) {
+        let mut codes: HashMap<&str, Place> = HashMap::new();
+        let parents: HashMap<&str, &str> = orgs
+            .iter()
+            .filter_map(|o| Some((o.id.as_str(), o.parent.as_ref()?.as_str())))
+            .collect();
+        for f in files {
+            for (i, o) in f.dto.organisation.iter().enumerate() {
+                let p = format!("organisation[{i}]");
+                if let Some(c) = &o.municipality_code {
+                    if let Some(first) = codes.get(c.value.as_str()) {
+                        let first = self.place_text(first);
+                        self.err(
+                            f.file,
+                            &c.span,
+                            format!("{p}.municipality_code"),
+                            Problem::DuplicateMunicipalityCode {
+                                code: c.value.clone(),
+                                first,
+                            },
+                        );
+                    } else {
+                        codes.insert(
+                            &c.value,
+                            Place {
+                                file: f.file,
+                                span: c.span.clone(),
+                            },
+                        );
+                    }
+                }
+                let mut seen = HashSet::from([o.id.value.as_str()]);
+                let mut at = o.id.value.as_str();
+                while let Some(&next) = parents.get(at) {
+                    if !seen.insert(next) {
+                        let span = o
+                            .parent
+                            .as_ref()
+                            .map_or(o.id.span.clone(), |x| x.span.clone());
+                        self.err(
+                            f.file,
+                            &span,
+                            format!("{p}.parent"),
+                            Problem::ParentLoop {
+                                id: o.id.value.clone(),
+                            },
+                        );
+                        break;
+                    }
+                    at = next;
+                }
+            }
+        }
+    }
+
+    fn strategy(&mut self, f: &InFile<dto::StrategyDto>) -> Option<d::Strategy> {
+        use EntityKind as K;
+        let (file, s) = (f.file, &f.dto);
+        let id = self.slug(file, &s.id, "id");
+        let period = self.period(file, s.start.as_ref(), s.end.as_ref(), "");
+        let owner = self.opt_reference(K::Organisation, file, s.owner.as_ref(), "owner");
+        let adopted_by =
+            self.opt_reference(K::Organisation, file, s.adopted_by.as_ref(), "adopted_by");
+        let adopted_on = self.date(file, s.adopted_on.as_ref(), "adopted_on");
+        let perspectives = self.references(K::Perspective, file, &s.perspectives, "perspectives");
+        let mut goals = Vec::new();
+        for (i, g) in s.overarching_goal.iter().enumerate() {
+            let p = format!("overarching_goal[{i}]");
+            let gid = self.slug(file, &g.id, &format!("{p}.id"));
+            let effect_goals = g
+                .effect_goal
+                .iter()
+                .enumerate()
+                .filter_map(|(j, e)| {
+                    Some(d::EffectGoal {
+                        id: self.slug(file, &e.id, &format!("{p}.effect_goal[{j}].id"))?,
+                        title: e.title.clone(),
+                    })
+                })
+                .collect();
+            goals.extend(gid.map(|id| d::OverarchingGoal {
+                id,
+                title: g.title.clone(),
+                effect_goals,
+            }));
+        }
+        let priority_areas = s
+            .priority_area
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                Some(d::PriorityArea {
+                    id: self.slug(file, &a.id, &format!("priority_area[{i}].id"))?,
+                    title: a.title.clone(),
+                })
+            })
+            .collect();
+        let desired_states = s
+            .desired_state
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| {
+                let p = format!("desired_state[{i}]");
+                let priority_area = self.opt_reference(
+                    K::PriorityArea,
+                    file,
+                    x.priority_area.as_ref(),
+                    &format!("{p}.priority_area"),
+                );
+                Some(d::DesiredState {
+                    id: self.slug(file, &x.id, &format!("{p}.id"))?,
+                    text: x.text.clone(),
+                    priority_area,
+                })
+            })
+            .collect();
+        Some(d::Strategy {
+            id: id?,
+            title: s.title.clone(),
+            vision: s.vision.clone(),
+            period,
+            owner,
+            adopted_by,
+            adopted_on,
+            perspectives,
+            overarching_goals: goals,
+            priority_areas,
+            desired_states,
+        })
+    }
+
+    fn plan(&mut self, f: &InFile<dto::PlanDto>) -> Option<d::Plan> {
+        use EntityKind as K;
+        let (file, p) = (f.file, &f.dto);
+        let id = self.slug(file, &p.id, "id");
+        let kind = match &p.kind {
+            None => Some(d::PlanKind::Plan),
+            Some(k) => self.vocab::<d::PlanKind>(file, Some(k), "kind", "kind"),
+        };
+        let period = self.period(file, p.start.as_ref(), p.end.as_ref(), "");
+        let owner = self.opt_reference(K::Organisation, file, p.owner.as_ref(), "owner");
+        let priority_area = self.opt_reference(
+            K::PriorityArea,
+            file,
+            p.priority_area.as_ref(),
+            "priority_area",
+        );
+        let effect_goals = self.references(K::EffectGoal, file, &p.effect_goals, "effect_goals");
+        let perspectives = self.references(K::Perspective, file, &p.perspectives, "perspectives");
+        let strategic_directions = p
+            .strategic_direction
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| {
+                Some(d::StrategicDirection {
+                    id: self.slug(file, &x.id, &format!("strategic_direction[{i}].id"))?,
+                    title: x.title.clone(),
+                    description: x.description.clone(),
+                })
+            })
+            .collect();
+        let risks = p
+            .risk
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| {
+                Some(d::Risk {
+                    id: self.slug(file, &x.id, &format!("risk[{i}].id"))?,
+                    description: x.description.clone(),
+                    mitigation: x.mitigation.clone(),
+                })
+            })
+            .collect();
+        let versions = p
+            .version
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| self.version(file, i, v))
+            .collect();
+        let levels: Vec<d::GoalLevel> = p
+            .level
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                Some(d::GoalLevel {
+                    id: self.slug(file, &l.id, &format!("level[{i}].id"))?,
+                    name: l.name.clone(),
+                })
+            })
+            .collect();
+        let nodes = self.nodes(file, p, &levels);
+        Some(d::Plan {
+            id: id?,
+            title: p.title.clone(),
+            kind: kind?,
+            period,
+            owner,
+            priority_area,
+            effect_goals,
+            perspectives,
+            summary: p.summary.clone(),
+            strategic_directions,
+            risks,
+            versions,
+            levels,
+            nodes,
+        })
+    }
+
+    fn version(&mut self, file: usize, i: usize, v: &dto::VersionDto) -> Option<d::PlanVersion> {
+        let p = format!("version[{i}]");
+        let id = self.slug(file, &v.id, &format!("{p}.id"));
+        let date = self.date(file, v.date.as_ref(), &format!("{p}.date"));
+        let body = self.opt_reference(
+            EntityKind::Organisation,
+            file,
+            v.decided_by.as_ref(),
+            &format!("{p}.decided_by"),
+        );
+        let on = self.date(file, v.decided_on.as_ref(), &format!("{p}.decided_on"));
+        if v.decided_by.is_some() != v.decided_on.is_some() {
+            let span = v.decided_by.as_ref().map_or_else(
+                || {
+                    v.decided_on
+                        .as_ref()
+                        .map_or(v.id.span.clone(), |x| x.span.clone())
+                },
+                |x| x.span.clone(),
+            );
+            self.err(file, &span, p.clone(), Problem::DecisionIncomplete);
+        }
+        let decision = match (body, on) {
+            (Some(body), Some(date)) => Some(d::Decision { body, date }),
+            _ => None,
+        };
+        Some(d::PlanVersion {
+            id: id?,
+            title: v.title.clone(),
+            date,
+            decision,
+            note: v.note.clone(),
+        })
+    }
+
+    /// The goal tree: each node's level is one of the plan's, one below its parent's.
+    fn nodes(
+        &mut self,
+        file: usize,
+        plan: &dto::PlanDto,
+        levels: &[d::GoalLevel],
+    ) -> Vec<d::GoalNode> {
+        let scope = plan.id.value.as_str();
+        let depth_of_level: HashMap<&str, usize> = plan
+            .level
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.value.as_str(), i))
+            .collect();
+        let node_level: HashMap<&str, &str> = plan
+            .node
+            .iter()
+            .map(|n| (n.id.value.as_str(), n.level.value.as_str()))
+            .collect();
+        let mut out = Vec::new();
+        for (i, n) in plan.node.iter().enumerate() {
+            let p = format!("node[{i}]");
+            let id = self.slug(file, &n.id, &format!("{p}.id"));
+            let parent = n.parent.as_ref().and_then(|x| {
+                self.reference(
+                    EntityKind::Node,
+                    Some(scope),
+                    file,
+                    x,
+                    &format!("{p}.parent"),
+                )
+            });
+            let intervention_level = self.vocab::<d::InterventionLevel>(
+                file,
+                n.intervention_level.as_ref(),
+                &format!("{p}.intervention_level"),
+                "intervention_level",
+            );
+            let Some(&depth) = depth_of_level.get(n.level.value.as_str()) else {
+                let known = levels
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.err(
+                    file,
+                    &n.level.span,
+                    format!("{p}.level"),
+                    Problem::UnknownValue {
+                        field: "level",
+                        value: n.level.value.clone(),
+                        allowed: known,
+                    },
+                );
+                continue;
+            };
+            let expected = match &parent {
+                None if n.parent.is_none() => Some(0),
+                None => None,
+                Some(parent) => node_level
+                    .get(parent.as_str())
+                    .and_then(|l| depth_of_level.get(l))
+                    .map(|d| d + 1),
+            };
+            if let Some(expected) = expected {
+                if expected != depth {
+                    let expected = plan
+                        .level
+                        .get(expected)
+                        .map_or_else(String::new, |l| l.id.value.clone());
+                    self.err(
+                        file,
+                        &n.level.span,
+                        format!("{p}.level"),
+                        Problem::WrongLevel {
+                            level: n.level.value.clone(),
+                            expected,
+                        },
+                    );
+                }
+            }
+            // A level whose id was refused is already reported; the node then has no level.
+            if let (Some(id), Some(level)) = (id, levels.get(depth)) {
+                out.push(d::GoalNode {
+                    id,
+                    level: level.id.clone(),
+                    parent,
+                    number: n.number.clone(),
+                    title: n.title.clone(),
+                    description: n.description.clone(),
+                    intervention_level,
+                });
+            }
+        }
+        out
+    }
+
+    fn activity(
+        &mut self,
+        file: usize,
+        i: usize,
+        a: &dto::ActivityDto,
+        units: &HashSet<&Slug>,
+    ) -> Option<d::Activity> {
+        use EntityKind as K;
+        let p = format!("activity[{i}]");
+        let id = self.slug(file, &a.id, &format!("{p}.id"));
+        let responsible_unit = self.opt_reference(
+            K::Organisation,
+            file,
+            a.responsible_unit.as_ref(),
+            &format!("{p}.responsible_unit"),
+        );
+        if let (Some(u), Some(at)) = (&responsible_unit, &a.responsible_unit) {
+            if !units.contains(u) {
+                self.err(
+                    file,
+                    &at.span,
+                    format!("{p}.responsible_unit"),
+                    Problem::NotAUnit { id: u.to_string() },
+                );
+            }
+        }
+        let lead = self.opt_reference(K::Organisation, file, a.lead.as_ref(), &format!("{p}.lead"));
+        let partners =
+            self.references(K::Organisation, file, &a.partners, &format!("{p}.partners"));
+        let period = self.period(file, a.start.as_ref(), a.end.as_ref(), &p);
+        let status =
+            self.vocab::<d::Status>(file, a.status.as_ref(), &format!("{p}.status"), "status");
+        let intervention_level = self.vocab::<d::InterventionLevel>(
+            file,
+            a.intervention_level.as_ref(),
+            &format!("{p}.intervention_level"),
+            "intervention_level",
+        );
+        let perspectives = self.references(
+            K::Perspective,
+            file,
+            &a.perspectives,
+            &format!("{p}.perspectives"),
+        );
+        let serves = a
+            .serves
+            .iter()
+            .enumerate()
+            .filter_map(|(j, s)| self.goal_ref(file, s, &format!("{p}.serves[{j}]")))
+            .collect();
+        let mut funding = Vec::new();
+        for (j, x) in a.funding.iter().enumerate() {
+            let fp = format!("{p}.funding[{j}]");
+            let funder = self.opt_reference(
+                K::Organisation,
+                file,
+                x.funder.as_ref(),
+                &format!("{fp}.funder"),
+            );
+            if x.funder.is_none() && x.description.is_none() {
+                self.err(file, &a.id.span, fp, Problem::EmptyFunding);
+            }
+            funding.push(d::Funding {
+                funder,
+                description: x.description.clone(),
+            });
+        }
+        Some(d::Activity {
+            id: id?,
+            title: a.title.clone(),
+            narrative: a.narrative.clone(),
+            responsible_unit,
+            lead,
+            partners,
+            period,
+            status,
+            status_reason: a.status_reason.clone(),
+            intervention_level,
+            perspectives,
+            target_groups: a.target_groups.clone(),
+            funding,
+            serves,
+        })
+    }
+
+    fn follow_up(&mut self, f: &InFile<dto::FollowUpDto>) -> Option<d::FollowUp> {
+        use EntityKind as K;
+        let (file, x) = (f.file, &f.dto);
+        let id = self.slug(file, &x.id, "id");
+        let date = self.date(file, x.date.as_ref(), "date");
+        let author = self.opt_reference(K::Organisation, file, x.author.as_ref(), "author");
+        let plans = self.references(K::Plan, file, &x.plans, "plans");
+        let structure = self.opt_reference(K::Plan, file, x.structure.as_ref(), "structure");
+        let sections = x
+            .section
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                Some(d::FollowUpSection {
+                    node: self.goal_ref(file, &s.node, &format!("section[{i}].node"))?,
+                    narrative: s.narrative.clone(),
+                })
+            })
+            .collect();
+        Some(d::FollowUp {
+            id: id?,
+            title: x.title.clone(),
+            date,
+            author,
+            signed_by: x.signed_by.clone(),
+            plans,
+            structure,
+            introduction: x.introduction.clone(),
+            sections,
+        })
+    }
+}

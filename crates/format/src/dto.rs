@@ -1,0 +1,299 @@
+//! The files of format version 1, field by field, as serde reads and writes them.
+//!
+//! These structs are the format's single source of truth: reading, writing and the JSON Schema
+//! in `schema/` all derive from them. Values that later checks must point at (ids, references,
+//! codes, dates) are wrapped in [`At`] so that their line is known.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::at::{At, DateText};
+
+type Text = At<String>;
+type Date = Option<At<DateText>>;
+
+fn no<T>(v: &[T]) -> bool {
+    v.is_empty()
+}
+
+/// `rodtrad.toml`: the manifest of a data set.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The version of the format the data set is written in.
+    pub format_version: At<i64>,
+    /// The name of the data set, usually the region's.
+    pub name: String,
+}
+
+/// `organisations.toml`.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationsFile {
+    #[serde(default, skip_serializing_if = "no")]
+    pub organisation: Vec<OrganisationDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDto {
+    pub id: Text,
+    pub name: String,
+    /// region, municipality, county_district, unit, committee, council, network,
+    /// civil_society, authority, association, company, university or other.
+    pub kind: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality_code: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Text>,
+}
+
+/// `perspectives.toml`.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerspectivesFile {
+    #[serde(default, skip_serializing_if = "no")]
+    pub perspective: Vec<PerspectiveDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PerspectiveDto {
+    pub id: Text,
+    pub name: String,
+}
+
+/// `strategies/<id>.toml`: a regional development strategy.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StrategyDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_by: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_on: Date,
+    #[serde(default, skip_serializing_if = "no")]
+    pub perspectives: Vec<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub overarching_goal: Vec<OverarchingGoalDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub priority_area: Vec<PriorityAreaDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub desired_state: Vec<DesiredStateDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverarchingGoalDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "no")]
+    pub effect_goal: Vec<EffectGoalDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EffectGoalDto {
+    pub id: Text,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityAreaDto {
+    pub id: Text,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DesiredStateDto {
+    pub id: Text,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_area: Option<Text>,
+}
+
+/// `plans/<id>.toml`: a plan with its goal tree.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDto {
+    pub id: Text,
+    pub title: String,
+    /// "plan" (the default) or "joint".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_area: Option<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub effect_goals: Vec<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub perspectives: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub strategic_direction: Vec<StrategicDirectionDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub risk: Vec<RiskDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub version: Vec<VersionDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub level: Vec<LevelDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub node: Vec<NodeDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StrategicDirectionDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskDto {
+    pub id: Text,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigation: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDto {
+    pub id: Text,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDto {
+    pub id: Text,
+    pub level: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// promotive, selective or indicated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention_level: Option<Text>,
+}
+
+/// `activities.toml`.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivitiesFile {
+    #[serde(default, skip_serializing_if = "no")]
+    pub activity: Vec<ActivityDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_unit: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub partners: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Date,
+    /// planned, ongoing, paused, completed or cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// promotive, selective or indicated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intervention_level: Option<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub perspectives: Vec<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub target_groups: Vec<String>,
+    /// Goal references, `plan-id/node-id`.
+    #[serde(default, skip_serializing_if = "no")]
+    pub serves: Vec<Text>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub funding: Vec<FundingDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FundingDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funder: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// `follow-ups/<id>.toml`: a follow-up report.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpDto {
+    pub id: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub plans: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub section: Vec<SectionDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDto {
+    /// A goal reference, `plan-id/node-id`.
+    pub node: Text,
+    pub narrative: String,
+}

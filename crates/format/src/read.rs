@@ -1,0 +1,203 @@
+//! Reading the files of a data set into the format's structs: the layout, the TOML syntax and
+//! the shape of each file. What the values mean is checked afterwards, in `check`.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+use crate::dto::{
+    ActivitiesFile, FollowUpDto, Manifest, OrganisationsFile, PerspectivesFile, PlanDto,
+    StrategyDto,
+};
+use crate::problem::{Diagnostic, Problem};
+use crate::source::SourceFile;
+
+/// A struct read from the file with index `file` in [`Parsed::files`].
+#[derive(Debug)]
+pub struct InFile<T> {
+    pub file: usize,
+    pub dto: T,
+}
+
+/// All files of a data set, read as far as their shape allows.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub files: Vec<SourceFile>,
+    pub manifest: Option<InFile<Manifest>>,
+    pub organisations: Vec<InFile<OrganisationsFile>>,
+    pub perspectives: Vec<InFile<PerspectivesFile>>,
+    pub strategies: Vec<InFile<StrategyDto>>,
+    pub plans: Vec<InFile<PlanDto>>,
+    pub activities: Vec<InFile<ActivitiesFile>>,
+    pub follow_ups: Vec<InFile<FollowUpDto>>,
+}
+
+pub const MANIFEST: &str = "rodtrad.toml";
+pub const ORGANISATIONS: &str = "organisations.toml";
+pub const PERSPECTIVES: &str = "perspectives.toml";
+pub const ACTIVITIES: &str = "activities.toml";
+pub const STRATEGIES_DIR: &str = "strategies";
+pub const PLANS_DIR: &str = "plans";
+pub const FOLLOW_UPS_DIR: &str = "follow-ups";
+
+/// Reads every file; a file with bad syntax or shape gives its first structural problem and is
+/// left out, so that the other files can still be read and checked.
+pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed {
+    let mut parsed = Parsed::default();
+    for (index, file) in files.iter().enumerate() {
+        let text = match &file.text {
+            Ok(text) => text,
+            Err(detail) => {
+                diagnostics.push(whole_file(
+                    file,
+                    Problem::Unreadable {
+                        detail: detail.clone(),
+                    },
+                ));
+                continue;
+            }
+        };
+        let in_dir = |dir: &str| {
+            file.path
+                .strip_prefix(dir)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|name| !name.contains('/') && name.ends_with(".toml"))
+        };
+        let mut take = |d: &mut Vec<Diagnostic>| -> bool {
+            match file.path.as_str() {
+                MANIFEST => put(&mut parsed.manifest, index, file, text, d),
+                ORGANISATIONS => push(&mut parsed.organisations, index, file, text, d),
+                PERSPECTIVES => push(&mut parsed.perspectives, index, file, text, d),
+                ACTIVITIES => push(&mut parsed.activities, index, file, text, d),
+                _ if in_dir(STRATEGIES_DIR) => push(&mut parsed.strategies, index, file, text, d),
+                _ if in_dir(PLANS_DIR) => push(&mut parsed.plans, index, file, text, d),
+                _ if in_dir(FOLLOW_UPS_DIR) => push(&mut parsed.follow_ups, index, file, text, d),
+                _ => return false,
+            }
+            true
+        };
+        if !take(diagnostics) {
+            diagnostics.push(whole_file(file, Problem::UnknownFile));
+        }
+    }
+    if parsed.manifest.is_none() && !files.iter().any(|f| f.path == MANIFEST) {
+        diagnostics.push(Diagnostic {
+            file: MANIFEST.to_owned(),
+            line: None,
+            path: String::new(),
+            problem: Problem::MissingManifest,
+        });
+    }
+    parsed.files = files;
+    parsed
+}
+
+fn put<T: DeserializeOwned>(
+    slot: &mut Option<InFile<T>>,
+    file: usize,
+    source: &SourceFile,
+    text: &str,
+    d: &mut Vec<Diagnostic>,
+) {
+    if let Some(dto) = parse(source, text, d) {
+        *slot = Some(InFile { file, dto });
+    }
+}
+
+fn push<T: DeserializeOwned>(
+    list: &mut Vec<InFile<T>>,
+    file: usize,
+    source: &SourceFile,
+    text: &str,
+    d: &mut Vec<Diagnostic>,
+) {
+    if let Some(dto) = parse(source, text, d) {
+        list.push(InFile { file, dto });
+    }
+}
+
+fn whole_file(file: &SourceFile, problem: Problem) -> Diagnostic {
+    Diagnostic {
+        file: file.path.clone(),
+        line: None,
+        path: String::new(),
+        problem,
+    }
+}
+
+fn parse<T: DeserializeOwned>(
+    source: &SourceFile,
+    text: &str,
+    d: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let at = |span: Option<Range<usize>>, path: String, problem| Diagnostic {
+        file: source.path.clone(),
+        line: span.and_then(|s| source.line_of(&s)),
+        path,
+        problem,
+    };
+    let de = match toml::Deserializer::parse(text) {
+        Ok(de) => de,
+        Err(e) => {
+            d.push(at(
+                e.span(),
+                String::new(),
+                Problem::Syntax {
+                    detail: e.message().trim().to_owned(),
+                },
+            ));
+            return None;
+        }
+    };
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(dto) => Some(dto),
+        Err(e) => {
+            let mut path = e.path().to_string();
+            if path == "." {
+                path.clear();
+            }
+            let inner = e.into_inner();
+            let problem = classify(inner.message());
+            if let Problem::MissingField { field } = &problem {
+                path = join(&path, field);
+            }
+            d.push(at(inner.span(), path, problem));
+            None
+        }
+    }
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Turns serde's English messages into problems that can be said in any language.
+fn classify(message: &str) -> Problem {
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_owned);
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        if let Some(field) = quoted(rest) {
+            return Problem::MissingField { field };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        if let Some(field) = quoted(rest) {
+            let expected = rest
+                .split_once("expected ")
+                .map(|(_, e)| e.replace("one of ", "").replace('`', ""))
+                .unwrap_or_default();
+            return Problem::UnknownField { field, expected };
+        }
+    }
+    if message.starts_with("invalid type") {
+        return Problem::WrongType {
+            detail: message.to_owned(),
+        };
+    }
+    Problem::Invalid {
+        detail: message.to_owned(),
+    }
+}

@@ -1,0 +1,59 @@
+## Kinds of entity, used inside other messages.
+kind-organisation = organisation
+kind-perspective = perspective
+kind-strategy = strategy
+kind-overarching-goal = overarching goal
+kind-effect-goal = effect goal
+kind-priority-area = priority area
+kind-desired-state = desired state
+kind-plan = plan
+kind-level = level
+kind-node = goal
+kind-version = version
+kind-risk = risk
+kind-strategic-direction = strategic direction
+kind-activity = activity
+kind-follow-up = follow-up
+
+## Problems in a data set.
+problem-unreadable = the file cannot be read: { $detail }
+problem-syntax = invalid TOML: { $detail }
+problem-unknown-field = unknown field "{ $field }" (known fields: { $expected })
+problem-missing-field = the field "{ $field }" is missing
+problem-wrong-type = wrong kind of value: { $detail }
+problem-invalid = invalid content: { $detail }
+problem-unknown-file = this file has no place in a data set (docs/FORMAT.md lists the files)
+problem-missing-manifest = rodtrad.toml is missing: a data set starts with that file and its format_version
+problem-not-a-directory = is not a directory: a data set is a directory of files
+problem-unsupported-version = format version { $found } cannot be read; this version of Röd tråd reads version { $supported }
+problem-bad-slug = "{ $value }" is not a valid id: only a-z, 0-9 and single inner hyphens, at most 80 characters
+problem-duplicate-id = the id "{ $id }" is already used by another { $kind } ({ $first })
+problem-unknown-reference = there is no { $kind } with the id "{ $id }"
+problem-bad-goal-ref = "{ $value }" is not a goal reference; write plan-id/goal-id
+problem-bad-date = "{ $value }" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD
+problem-end-before-start = the end ({ $end }) lies before the start ({ $start })
+problem-unknown-value = unknown value "{ $value }" for { $field }; allowed values: { $allowed }
+problem-bad-municipality-code = the municipality code "{ $value }" is not four digits
+problem-missing-municipality-code = a municipality needs a municipality code (municipality_code, four digits)
+problem-code-on-non-municipality = only municipalities have a municipality code, not an organisation of kind { $kind }
+problem-duplicate-municipality-code = the municipality code { $code } is already used ({ $first })
+problem-parent-loop = the organisation "{ $id }" belongs to itself through its parents
+problem-unknown-level = unknown level "{ $level }"
+problem-wrong-level = the level "{ $level }" does not fit here; this goal belongs on the level "{ $expected }"
+problem-not-a-unit = the responsible unit "{ $id }" is not an organisation of kind unit
+problem-decision-incomplete = a decision needs both the deciding body (decided_by) and the date (decided_on)
+problem-empty-funding = a funding entry needs a funder or a description
+
+## The command line.
+cli-error = error: { $detail }
+cli-valid = { $path } is valid: { $organisations } organisations, { $plans } plans, { $nodes } goals, { $activities } activities.
+cli-invalid = { $path } has { $count } errors; nothing was changed.
+cli-imported = Imported into { $database }: { $created } created, { $updated } updated, { $removed } removed.
+cli-exported = Exported { $files } files to { $dir }.
+cli-demo-loaded = The Örebro data set is loaded into { $database }: { $created } created, { $updated } updated, { $removed } removed.
+cli-export-dir-not-empty = the directory { $dir } exists and is not empty; choose a new or empty directory
+cli-write-failed = could not write { $path }: { $detail }
+cli-database-url = the database address "{ $url }" is not recognised: use sqlite:PATH or postgres://…
+cli-database-open = could not open the database { $url }: { $detail }
+cli-database-failed = the database answered with an error and nothing was written: { $detail }
+cli-builtin-invalid = the built-in data set is invalid (a bug): { $detail }

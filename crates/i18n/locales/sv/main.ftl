@@ -1,0 +1,59 @@
+## Kinds of entity, used inside other messages.
+kind-organisation = organisation
+kind-perspective = perspektiv
+kind-strategy = strategi
+kind-overarching-goal = övergripande mål
+kind-effect-goal = effektmål
+kind-priority-area = prioriterat område
+kind-desired-state = önskvärt läge
+kind-plan = plan
+kind-level = nivå
+kind-node = mål
+kind-version = version
+kind-risk = risk
+kind-strategic-direction = strategisk inriktning
+kind-activity = aktivitet
+kind-follow-up = uppföljning
+
+## Problems in a data set.
+problem-unreadable = filen kan inte läsas: { $detail }
+problem-syntax = felaktig TOML: { $detail }
+problem-unknown-field = okänt fält ”{ $field }” (kända fält: { $expected })
+problem-missing-field = fältet ”{ $field }” saknas
+problem-wrong-type = fel sorts värde: { $detail }
+problem-invalid = felaktigt innehåll: { $detail }
+problem-unknown-file = filen hör inte hemma i en datamängd (se docs/FORMAT.md för vilka filer som finns)
+problem-missing-manifest = rodtrad.toml saknas: en datamängd börjar med den filen och dess format_version
+problem-not-a-directory = är ingen katalog: en datamängd är en katalog med filer
+problem-unsupported-version = formatversion { $found } kan inte läsas; den här versionen av Röd tråd läser version { $supported }
+problem-bad-slug = ”{ $value }” duger inte som id: bara a–z, 0–9 och enstaka bindestreck inuti, högst 80 tecken
+problem-duplicate-id = id ”{ $id }” används redan för en annan { $kind } ({ $first })
+problem-unknown-reference = det finns ingen { $kind } med id ”{ $id }”
+problem-bad-goal-ref = ”{ $value }” är ingen målreferens; skriv plan-id/mål-id
+problem-bad-date = ”{ $value }” är inget datum; skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD
+problem-end-before-start = slutet ({ $end }) ligger före början ({ $start })
+problem-unknown-value = okänt värde ”{ $value }” för { $field }; tillåtna värden: { $allowed }
+problem-bad-municipality-code = kommunkoden ”{ $value }” är inte fyra siffror
+problem-missing-municipality-code = en kommun måste ha en kommunkod (municipality_code, fyra siffror)
+problem-code-on-non-municipality = bara kommuner har kommunkod, inte en organisation av sorten { $kind }
+problem-duplicate-municipality-code = kommunkoden { $code } används redan ({ $first })
+problem-parent-loop = organisationen ”{ $id }” hör till sig själv genom sina överordnade
+problem-unknown-level = okänd nivå ”{ $level }”
+problem-wrong-level = nivån ”{ $level }” passar inte här; målet ska ligga på nivån ”{ $expected }”
+problem-not-a-unit = ansvarig enhet ”{ $id }” är ingen organisation av sorten unit
+problem-decision-incomplete = ett beslut behöver både beslutande organ (decided_by) och datum (decided_on)
+problem-empty-funding = en finansiering behöver en finansiär (funder) eller en beskrivning (description)
+
+## The command line.
+cli-error = fel: { $detail }
+cli-valid = { $path } är giltig: { $organisations } organisationer, { $plans } planer, { $nodes } mål, { $activities } aktiviteter.
+cli-invalid = { $path } har { $count } fel; ingenting har ändrats.
+cli-imported = Importerat till { $database }: { $created } skapade, { $updated } ändrade, { $removed } borttagna.
+cli-exported = Exporterat { $files } filer till { $dir }.
+cli-demo-loaded = Örebro-datamängden är inläst i { $database }: { $created } skapade, { $updated } ändrade, { $removed } borttagna.
+cli-export-dir-not-empty = katalogen { $dir } finns redan och är inte tom; välj en ny eller tom katalog
+cli-write-failed = kunde inte skriva { $path }: { $detail }
+cli-database-url = databasadressen ”{ $url }” känns inte igen: använd sqlite:SÖKVÄG eller postgres://…
+cli-database-open = kunde inte öppna databasen { $url }: { $detail }
+cli-database-failed = databasen svarade med ett fel och ingenting skrevs: { $detail }
+cli-builtin-invalid = den inbyggda datamängden är felaktig (ett programfel): { $detail }

@@ -1,0 +1,41 @@
+//! The command line: subcommands and the options they share.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Röd tråd: plan and follow up a region's action plans, from the strategy down to every
+/// activity.
+#[derive(Debug, Parser)]
+#[command(name = "rodtrad", version)]
+pub struct Args {
+    /// The database: `sqlite:PATH` (the default is `sqlite:rodtrad.db` in the working
+    /// directory) or `postgres://USER@HOST/DATABASE`.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite:rodtrad.db"
+    )]
+    pub database: String,
+
+    /// The language of messages: `sv` (the default) or `en`. Without it, `RODTRAD_LANG` and
+    /// the locale (`LANG`) decide.
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a data set (a directory in the exchange format) and report every error.
+    Validate { path: PathBuf },
+    /// Import a data set into the database: all of it, or nothing if anything is wrong.
+    Import { path: PathBuf },
+    /// Export the database as a data set into a new (or empty) directory.
+    Export { dir: PathBuf },
+    /// Load the built-in Örebro data set into the database.
+    Demo,
+}
