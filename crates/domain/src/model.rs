@@ -128,7 +128,8 @@ pub struct PlanVersion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub body: Slug,
-    pub date: PartialDate,
+    /// When the decision was taken, if the source says.
+    pub date: Option<PartialDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

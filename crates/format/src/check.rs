@@ -734,21 +734,16 @@ impl Checker<'_> {
             &format!("{p}.decided_by"),
         );
         let on = self.date(file, v.decided_on.as_ref(), &format!("{p}.decided_on"));
-        if v.decided_by.is_some() != v.decided_on.is_some() {
-            let span = v.decided_by.as_ref().map_or_else(
-                || {
-                    v.decided_on
-                        .as_ref()
-                        .map_or(v.id.span.clone(), |x| x.span.clone())
-                },
-                |x| x.span.clone(),
+        // A date without the body that decided is not a decision anyone can check.
+        if let (None, Some(on)) = (&v.decided_by, &v.decided_on) {
+            self.err(
+                file,
+                &on.span,
+                format!("{p}.decided_by"),
+                Problem::DecisionIncomplete,
             );
-            self.err(file, &span, p.clone(), Problem::DecisionIncomplete);
         }
-        let decision = match (body, on) {
-            (Some(body), Some(date)) => Some(d::Decision { body, date }),
-            _ => None,
-        };
+        let decision = body.map(|body| d::Decision { body, date: on });
         Some(d::PlanVersion {
             id: id?,
             title: v.title.clone(),

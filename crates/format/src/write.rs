@@ -186,7 +186,7 @@ fn plan(p: &d::Plan) -> dto::PlanDto {
                 title: v.title.clone(),
                 date: date(v.date),
                 decided_by: v.decision.as_ref().map(|x| text(&x.body)),
-                decided_on: date(v.decision.as_ref().map(|x| x.date)),
+                decided_on: date(v.decision.as_ref().and_then(|x| x.date)),
                 note: v.note.clone(),
             })
             .collect(),

@@ -3,18 +3,94 @@
 use std::path::Path;
 
 use rodtrad_domain::DataSet;
+use rodtrad_format::SourceFile;
 use rodtrad_i18n::Lang;
+use rodtrad_store::{Backend, Changes, Store, StoreError};
 
+use crate::builtin;
 use crate::cli::{Args, Command};
 use crate::error::CliError;
 
 pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
     match args.command {
-        Command::Validate { path } => validate(&path, lang),
-        Command::Import { .. } | Command::Export { .. } | Command::Demo => {
-            let _ = args.database;
+        Command::Validate { path } => {
+            let set = load(&path)?;
+            println!("{}", summary(&set, &path, lang));
             Ok(())
         }
+        Command::Import { path } => {
+            let set = load(&path)?;
+            let store = open(&args.database).await?;
+            let changes = import(&store, &set).await?;
+            println!(
+                "{}",
+                lang.format("cli-imported", &change_args(&args.database, changes))
+            );
+            Ok(())
+        }
+        Command::Export { dir } => {
+            let store = open(&args.database).await?;
+            let set = store.export().await.map_err(database_failed)?;
+            let files = rodtrad_format::write(&set);
+            write_files(&dir, &files)?;
+            println!(
+                "{}",
+                lang.format(
+                    "cli-exported",
+                    &[
+                        ("files", files.len().to_string()),
+                        ("dir", dir.display().to_string())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open(&args.database).await?;
+            let changes = import(&store, &builtin_data_set()?).await?;
+            println!(
+                "{}",
+                lang.format("cli-demo-loaded", &change_args(&args.database, changes))
+            );
+            Ok(())
+        }
+    }
+}
+
+fn summary(set: &DataSet, path: &Path, lang: Lang) -> String {
+    let nodes: usize = set.plans.iter().map(|p| p.nodes.len()).sum();
+    lang.format(
+        "cli-valid",
+        &[
+            ("path", path.display().to_string()),
+            ("organisations", set.organisations.len().to_string()),
+            ("plans", set.plans.len().to_string()),
+            ("nodes", nodes.to_string()),
+            ("activities", set.activities.len().to_string()),
+        ],
+    )
+}
+
+fn change_args(database: &str, c: Changes) -> Vec<(&'static str, String)> {
+    vec![
+        ("database", redact(database)),
+        ("created", c.created.to_string()),
+        ("updated", c.updated.to_string()),
+        ("removed", c.removed.to_string()),
+    ]
+}
+
+/// A database URL as it may be printed: without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -25,21 +101,91 @@ fn load(path: &Path) -> Result<DataSet, CliError> {
     })
 }
 
-fn validate(path: &Path, lang: Lang) -> Result<(), CliError> {
-    let set = load(path)?;
-    let nodes: usize = set.plans.iter().map(|p| p.nodes.len()).sum();
-    println!(
-        "{}",
-        lang.format(
-            "cli-valid",
-            &[
-                ("path", path.display().to_string()),
-                ("organisations", set.organisations.len().to_string()),
-                ("plans", set.plans.len().to_string()),
-                ("nodes", nodes.to_string()),
-                ("activities", set.activities.len().to_string()),
-            ]
+/// The built-in data set; tests hold it valid, so a failure here is a bug, said plainly.
+pub fn builtin_data_set() -> Result<DataSet, CliError> {
+    rodtrad_format::parse(builtin::files()).map_err(|d| {
+        let detail = d
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        CliError::message("cli-builtin-invalid", vec![("detail", detail)])
+    })
+}
+
+async fn open(url: &str) -> Result<Store, CliError> {
+    if Backend::of_url(url).is_none() {
+        return Err(CliError::message(
+            "cli-database-url",
+            vec![("url", redact(url))],
+        ));
+    }
+    Store::open(url).await.map_err(|e| {
+        let detail = match &e {
+            StoreError::Open(inner) | StoreError::Query(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        CliError::message(
+            "cli-database-open",
+            vec![("url", redact(url)), ("detail", detail)],
         )
-    );
+    })
+}
+
+async fn import(store: &Store, set: &DataSet) -> Result<Changes, CliError> {
+    store.import(set).await.map_err(database_failed)
+}
+
+fn database_failed(e: StoreError) -> CliError {
+    CliError::message("cli-database-failed", vec![("detail", e.to_string())])
+}
+
+/// Writes the files into `dir`, which must be new or empty so that no file of another data set
+/// is left among them.
+fn write_files(dir: &Path, files: &[SourceFile]) -> Result<(), CliError> {
+    let failed = |path: &Path, e: std::io::Error| {
+        CliError::message(
+            "cli-write-failed",
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", e.to_string()),
+            ],
+        )
+    };
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| failed(dir, e))?;
+        if entries.next().is_some() {
+            return Err(CliError::message(
+                "cli-export-dir-not-empty",
+                vec![("dir", dir.display().to_string())],
+            ));
+        }
+    }
+    for f in files {
+        let path = dir.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
+        }
+        let text = f.text.as_deref().unwrap_or_default();
+        std::fs::write(&path, text).map_err(|e| failed(&path, e))?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_not_printed() {
+        assert_eq!(
+            redact("postgres://rod:secret@localhost/db"),
+            "postgres://rod:***@localhost/db"
+        );
+        assert_eq!(
+            redact("postgres://rod@localhost/db"),
+            "postgres://rod@localhost/db"
+        );
+        assert_eq!(redact("sqlite:rodtrad.db"), "sqlite:rodtrad.db");
+    }
 }

@@ -1,1 +1,154 @@
+//! Storage of the red thread behind one interface, [`Store`], on SQLite (the embedded default)
+//! or PostgreSQL (shared hosting), chosen by the database URL.
+//!
+//! Both backends run the same code and the same SQL through sqlx's `Any` driver; what differs
+//! (the migrations' column types, SQLite's journal mode) is decided once, in [`Store::open`].
+//! Each backend has its own migrations under `migrations/`, applied when the store opens.
 
+mod export;
+mod import;
+mod sql;
+
+use std::str::FromStr;
+
+use rodtrad_domain::DataSet;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+
+pub use sql::Changes;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no backend we have.
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://...")]
+    Url(String),
+    #[error("could not open the database: {0}")]
+    Open(#[source] sqlx::Error),
+    #[error("could not bring the database schema up to date: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// The red thread's storage.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Backend {
+    /// The backend a URL names: `sqlite:PATH` (also `sqlite://PATH`) or `postgres://...`
+    /// (also `postgresql://...`).
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database at `url` and applies its migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| StoreError::Url(url.to_owned()))?;
+        let url = match backend {
+            // A file that does not exist yet is created: the default start needs no setup.
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(StoreError::Open)?
+            .disable_statement_logging();
+        if backend == Backend::Sqlite {
+            // WAL lets readers go on while one writer writes; the mode is kept in the file.
+            let mut conn = options.connect().await.map_err(StoreError::Open)?;
+            conn.execute("PRAGMA journal_mode = WAL")
+                .await
+                .map_err(StoreError::Open)?;
+            conn.close().await.map_err(StoreError::Open)?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Open)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(StoreError::Migrate)?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Writes a checked data set, all of it or, on any error, nothing.
+    pub async fn import(&self, set: &DataSet) -> Result<Changes, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changes = import::import(&mut tx, set).await?;
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    /// The whole database as a data set, in stored order.
+    pub async fn export(&self) -> Result<DataSet, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        // One snapshot for all the reads, so that a concurrent import cannot tear the export.
+        let mut tx = conn.begin().await?;
+        let set = export::export(&mut tx).await?;
+        tx.commit().await?;
+        Ok(set)
+    }
+
+    /// Whether nothing has been stored yet (no organisation, strategy, plan or activity).
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row: (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM organisation) + (SELECT COUNT(*) FROM strategy) \
+             + (SELECT COUNT(*) FROM plan) + (SELECT COUNT(*) FROM activity)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.0 == 0)
+    }
+
+    /// Answers when the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A pragma's value on a SQLite store (for checking the configuration).
+    pub async fn sqlite_pragma(&self, name: &str) -> Result<String, StoreError> {
+        let row: (String,) =
+            sqlx::query_as(&format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}"))
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

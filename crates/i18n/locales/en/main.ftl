@@ -41,7 +41,7 @@ problem-parent-loop = the organisation "{ $id }" belongs to itself through its p
 problem-unknown-level = unknown level "{ $level }"
 problem-wrong-level = the level "{ $level }" does not fit here; this goal belongs on the level "{ $expected }"
 problem-not-a-unit = the responsible unit "{ $id }" is not an organisation of kind unit
-problem-decision-incomplete = a decision needs both the deciding body (decided_by) and the date (decided_on)
+problem-decision-incomplete = a decision date (decided_on) needs the body that decided (decided_by)
 problem-empty-funding = a funding entry needs a funder or a description
 
 ## The command line.

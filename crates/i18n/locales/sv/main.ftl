@@ -41,7 +41,7 @@ problem-parent-loop = organisationen ”{ $id }” hör till sig själv genom si
 problem-unknown-level = okänd nivå ”{ $level }”
 problem-wrong-level = nivån ”{ $level }” passar inte här; målet ska ligga på nivån ”{ $expected }”
 problem-not-a-unit = ansvarig enhet ”{ $id }” är ingen organisation av sorten unit
-problem-decision-incomplete = ett beslut behöver både beslutande organ (decided_by) och datum (decided_on)
+problem-decision-incomplete = ett beslutsdatum (decided_on) behöver det organ som beslutade (decided_by)
 problem-empty-funding = en finansiering behöver en finansiär (funder) eller en beskrivning (description)
 
 ## The command line.
