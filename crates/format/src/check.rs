@@ -14,7 +14,7 @@ use rodtrad_domain::{PartialDate, Period, Slug, Vocabulary};
 use crate::at::{At, DateText};
 use crate::dto;
 use crate::problem::{Diagnostic, EntityKind, Problem};
-use crate::read::{InFile, Parsed};
+use crate::read::{FileKind, InFile, Parsed};
 use crate::source::SourceFile;
 
 type Text = At<String>;
@@ -33,6 +33,37 @@ struct Checker<'a> {
     files: &'a [SourceFile],
     out: &'a mut Vec<Diagnostic>,
     ids: HashMap<Key, Place>,
+    /// Kinds whose files could not be read: references to them cannot be judged.
+    unknowable: HashSet<EntityKind>,
+    /// Whether every organisation was read, so that an organisation's kind can be judged.
+    organisations_complete: bool,
+}
+
+/// The kinds of entity a kind of file defines.
+fn kinds_in(file: FileKind) -> &'static [EntityKind] {
+    use EntityKind as K;
+    match file {
+        FileKind::Manifest => &[],
+        FileKind::Organisations => &[K::Organisation],
+        FileKind::Perspectives => &[K::Perspective],
+        FileKind::Strategy => &[
+            K::Strategy,
+            K::OverarchingGoal,
+            K::EffectGoal,
+            K::PriorityArea,
+            K::DesiredState,
+        ],
+        FileKind::Plan => &[
+            K::Plan,
+            K::Level,
+            K::Node,
+            K::Version,
+            K::Risk,
+            K::StrategicDirection,
+        ],
+        FileKind::Activities => &[K::Activity],
+        FileKind::FollowUp => &[K::FollowUp],
+    }
 }
 
 /// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
@@ -42,6 +73,17 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
         files: &parsed.files,
         out,
         ids: HashMap::new(),
+        unknowable: parsed
+            .unreadable
+            .iter()
+            .flat_map(|k| kinds_in(*k))
+            .copied()
+            .collect(),
+        organisations_complete: !parsed.unreadable.contains(&FileKind::Organisations)
+            && !parsed
+                .partial
+                .iter()
+                .any(|f| f.dto.0 == FileKind::Organisations),
     };
     c.register_all(parsed);
     let mut set = d::DataSet::default();
@@ -243,6 +285,87 @@ impl Checker<'_> {
         for f in &p.follow_ups {
             self.register(K::FollowUp, None, f.file, &f.dto.id, "");
         }
+        for f in &p.partial {
+            self.register_partial(f.file, f.dto.0, &f.dto.1);
+        }
+    }
+
+    /// Ids of a file whose shape is wrong: known to exist, though the file itself is refused.
+    fn register_partial(&mut self, file: usize, kind: FileKind, table: &toml::Table) {
+        use EntityKind as K;
+        let id_of = |t: &toml::Table| t.get("id").and_then(toml::Value::as_str).map(str::to_owned);
+        let items = |t: &toml::Table, key: &str| -> Vec<toml::Table> {
+            t.get(key)
+                .and_then(toml::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_table().cloned()).collect())
+                .unwrap_or_default()
+        };
+        let mut found: Vec<(K, Option<String>, String)> = Vec::new();
+        let add_all =
+            |found: &mut Vec<_>, kind: K, scope: Option<&String>, list: Vec<toml::Table>| {
+                for t in list {
+                    if let Some(id) = id_of(&t) {
+                        found.push((kind, scope.cloned(), id));
+                    }
+                }
+            };
+        match kind {
+            FileKind::Manifest => {}
+            FileKind::Organisations => add_all(
+                &mut found,
+                K::Organisation,
+                None,
+                items(table, "organisation"),
+            ),
+            FileKind::Perspectives => add_all(
+                &mut found,
+                K::Perspective,
+                None,
+                items(table, "perspective"),
+            ),
+            FileKind::Activities => {
+                add_all(&mut found, K::Activity, None, items(table, "activity"))
+            }
+            FileKind::FollowUp => found.extend(id_of(table).map(|id| (K::FollowUp, None, id))),
+            FileKind::Strategy => {
+                found.extend(id_of(table).map(|id| (K::Strategy, None, id)));
+                for goal in items(table, "overarching_goal") {
+                    add_all(&mut found, K::EffectGoal, None, items(&goal, "effect_goal"));
+                    found.extend(id_of(&goal).map(|id| (K::OverarchingGoal, None, id)));
+                }
+                add_all(
+                    &mut found,
+                    K::PriorityArea,
+                    None,
+                    items(table, "priority_area"),
+                );
+                add_all(
+                    &mut found,
+                    K::DesiredState,
+                    None,
+                    items(table, "desired_state"),
+                );
+            }
+            FileKind::Plan => {
+                let Some(plan) = id_of(table) else {
+                    self.unknowable.extend(kinds_in(FileKind::Plan));
+                    return;
+                };
+                found.push((K::Plan, None, plan.clone()));
+                for (key, k) in [
+                    ("node", K::Node),
+                    ("level", K::Level),
+                    ("version", K::Version),
+                    ("risk", K::Risk),
+                    ("strategic_direction", K::StrategicDirection),
+                ] {
+                    add_all(&mut found, k, Some(&plan), items(table, key));
+                }
+            }
+        }
+        for key in found {
+            self.ids.entry(key).or_insert(Place { file, span: 0..0 });
+        }
     }
 
     // ---- values ----
@@ -280,6 +403,8 @@ impl Checker<'_> {
             .contains_key(&(kind, scope.map(str::to_owned), v.value.clone()))
         {
             Some(slug)
+        } else if self.unknowable.contains(&kind) {
+            None
         } else {
             self.err(
                 file,
@@ -330,6 +455,9 @@ impl Checker<'_> {
             return None;
         };
         let plan = r.plan.as_str().to_owned();
+        if self.unknowable.contains(&EntityKind::Plan) {
+            return None;
+        }
         if !self
             .ids
             .contains_key(&(EntityKind::Plan, None, plan.clone()))
@@ -767,11 +895,25 @@ impl Checker<'_> {
             .enumerate()
             .map(|(i, l)| (l.id.value.as_str(), i))
             .collect();
-        let node_level: HashMap<&str, &str> = plan
-            .node
-            .iter()
-            .map(|n| (n.id.value.as_str(), n.level.value.as_str()))
-            .collect();
+        // The first node of an id counts; a duplicate is reported once, as a duplicate.
+        let mut by_id: HashMap<&str, &dto::NodeDto> = HashMap::new();
+        for n in &plan.node {
+            by_id.entry(n.id.value.as_str()).or_insert(n);
+        }
+        // The depth a node should have from its parent's declared level; `None` when that
+        // cannot be said (unknown level or parent), which is reported elsewhere.
+        let expected_depth = |n: &dto::NodeDto| -> Option<usize> {
+            match &n.parent {
+                None => Some(0),
+                Some(p) => by_id
+                    .get(p.value.as_str())
+                    .and_then(|parent| depth_of_level.get(parent.level.value.as_str()))
+                    .map(|d| d + 1),
+            }
+        };
+        let fits = |n: &dto::NodeDto| {
+            depth_of_level.get(n.level.value.as_str()).copied() == expected_depth(n)
+        };
         let mut out = Vec::new();
         for (i, n) in plan.node.iter().enumerate() {
             let p = format!("node[{i}]");
@@ -809,30 +951,30 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            let expected = match &parent {
-                None if n.parent.is_none() => Some(0),
-                None => None,
-                Some(parent) => node_level
-                    .get(parent.as_str())
-                    .and_then(|l| depth_of_level.get(l))
-                    .map(|d| d + 1),
-            };
-            if let Some(expected) = expected {
-                if expected != depth {
-                    let expected = plan
-                        .level
-                        .get(expected)
-                        .map_or_else(String::new, |l| l.id.value.clone());
-                    self.err(
-                        file,
-                        &n.level.span,
-                        format!("{p}.level"),
-                        Problem::WrongLevel {
+            // A child of a misplaced parent is not reported again: fixing the parent may fix it.
+            let parent_fits = n
+                .parent
+                .as_ref()
+                .and_then(|p| by_id.get(p.value.as_str()))
+                .is_none_or(|parent| fits(parent));
+            match expected_depth(n) {
+                Some(expected) if expected != depth && parent_fits => {
+                    let problem = match plan.level.get(expected) {
+                        Some(level) => Problem::WrongLevel {
                             level: n.level.value.clone(),
-                            expected,
+                            expected: level.id.value.clone(),
                         },
-                    );
+                        None => Problem::NoLevelBelow {
+                            parent: n
+                                .parent
+                                .as_ref()
+                                .map(|x| x.value.clone())
+                                .unwrap_or_default(),
+                        },
+                    };
+                    self.err(file, &n.level.span, format!("{p}.level"), problem);
                 }
+                _ => {}
             }
             // A level whose id was refused is already reported; the node then has no level.
             if let (Some(id), Some(level)) = (id, levels.get(depth)) {
@@ -867,7 +1009,7 @@ impl Checker<'_> {
             &format!("{p}.responsible_unit"),
         );
         if let (Some(u), Some(at)) = (&responsible_unit, &a.responsible_unit) {
-            if !units.contains(u) {
+            if self.organisations_complete && !units.contains(u) {
                 self.err(
                     file,
                     &at.span,

@@ -124,8 +124,9 @@ pub enum Problem {
     ParentLoop {
         id: String,
     },
-    UnknownLevel {
-        level: String,
+    /// A child of a node on the plan's last level.
+    NoLevelBelow {
+        parent: String,
     },
     WrongLevel {
         level: String,
@@ -164,7 +165,7 @@ impl Problem {
             Self::CodeOnNonMunicipality { .. } => "problem-code-on-non-municipality",
             Self::DuplicateMunicipalityCode { .. } => "problem-duplicate-municipality-code",
             Self::ParentLoop { .. } => "problem-parent-loop",
-            Self::UnknownLevel { .. } => "problem-unknown-level",
+            Self::NoLevelBelow { .. } => "problem-no-level-below",
             Self::WrongLevel { .. } => "problem-wrong-level",
             Self::NotAUnit { .. } => "problem-not-a-unit",
             Self::DecisionIncomplete => "problem-decision-incomplete",
@@ -223,7 +224,7 @@ impl Problem {
                 vec![("code", t(code)), ("first", t(first))]
             }
             Self::ParentLoop { id } | Self::NotAUnit { id } => vec![("id", t(id))],
-            Self::UnknownLevel { level } => vec![("level", t(level))],
+            Self::NoLevelBelow { parent } => vec![("parent", t(parent))],
             Self::WrongLevel { level, expected } => {
                 vec![("level", t(level)), ("expected", t(expected))]
             }

@@ -30,6 +30,24 @@ pub struct Parsed {
     pub plans: Vec<InFile<PlanDto>>,
     pub activities: Vec<InFile<ActivitiesFile>>,
     pub follow_ups: Vec<InFile<FollowUpDto>>,
+    /// Files of the right syntax but the wrong shape, as plain tables: their ids still count,
+    /// so that one missing field does not make every reference to the file "unknown".
+    pub partial: Vec<InFile<(FileKind, toml::Table)>>,
+    /// Kinds of file of which one could not be read at all: references into them cannot be
+    /// judged and are not reported.
+    pub unreadable: Vec<FileKind>,
+}
+
+/// What a file of the layout holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Manifest,
+    Organisations,
+    Perspectives,
+    Strategy,
+    Plan,
+    Activities,
+    FollowUp,
 }
 
 pub const MANIFEST: &str = "rodtrad.toml";
@@ -63,21 +81,37 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
                 .and_then(|rest| rest.strip_prefix('/'))
                 .is_some_and(|name| !name.contains('/') && name.ends_with(".toml"))
         };
-        let mut take = |d: &mut Vec<Diagnostic>| -> bool {
-            match file.path.as_str() {
-                MANIFEST => put(&mut parsed.manifest, index, file, text, d),
-                ORGANISATIONS => push(&mut parsed.organisations, index, file, text, d),
-                PERSPECTIVES => push(&mut parsed.perspectives, index, file, text, d),
-                ACTIVITIES => push(&mut parsed.activities, index, file, text, d),
-                _ if in_dir(STRATEGIES_DIR) => push(&mut parsed.strategies, index, file, text, d),
-                _ if in_dir(PLANS_DIR) => push(&mut parsed.plans, index, file, text, d),
-                _ if in_dir(FOLLOW_UPS_DIR) => push(&mut parsed.follow_ups, index, file, text, d),
-                _ => return false,
+        let kind = match file.path.as_str() {
+            MANIFEST => FileKind::Manifest,
+            ORGANISATIONS => FileKind::Organisations,
+            PERSPECTIVES => FileKind::Perspectives,
+            ACTIVITIES => FileKind::Activities,
+            _ if in_dir(STRATEGIES_DIR) => FileKind::Strategy,
+            _ if in_dir(PLANS_DIR) => FileKind::Plan,
+            _ if in_dir(FOLLOW_UPS_DIR) => FileKind::FollowUp,
+            _ => {
+                diagnostics.push(whole_file(file, Problem::UnknownFile));
+                continue;
             }
-            true
         };
-        if !take(diagnostics) {
-            diagnostics.push(whole_file(file, Problem::UnknownFile));
+        let d = &mut *diagnostics;
+        let read = match kind {
+            FileKind::Manifest => put(&mut parsed.manifest, index, file, text, d),
+            FileKind::Organisations => push(&mut parsed.organisations, index, file, text, d),
+            FileKind::Perspectives => push(&mut parsed.perspectives, index, file, text, d),
+            FileKind::Activities => push(&mut parsed.activities, index, file, text, d),
+            FileKind::Strategy => push(&mut parsed.strategies, index, file, text, d),
+            FileKind::Plan => push(&mut parsed.plans, index, file, text, d),
+            FileKind::FollowUp => push(&mut parsed.follow_ups, index, file, text, d),
+        };
+        if !read {
+            match text.parse::<toml::Table>() {
+                Ok(table) => parsed.partial.push(InFile {
+                    file: index,
+                    dto: (kind, table),
+                }),
+                Err(_) => parsed.unreadable.push(kind),
+            }
         }
     }
     if parsed.manifest.is_none() && !files.iter().any(|f| f.path == MANIFEST) {
@@ -98,10 +132,11 @@ fn put<T: DeserializeOwned>(
     source: &SourceFile,
     text: &str,
     d: &mut Vec<Diagnostic>,
-) {
-    if let Some(dto) = parse(source, text, d) {
-        *slot = Some(InFile { file, dto });
-    }
+) -> bool {
+    let dto = parse(source, text, d);
+    let read = dto.is_some();
+    *slot = dto.map(|dto| InFile { file, dto });
+    read
 }
 
 fn push<T: DeserializeOwned>(
@@ -110,10 +145,11 @@ fn push<T: DeserializeOwned>(
     source: &SourceFile,
     text: &str,
     d: &mut Vec<Diagnostic>,
-) {
-    if let Some(dto) = parse(source, text, d) {
-        list.push(InFile { file, dto });
-    }
+) -> bool {
+    let dto = parse(source, text, d);
+    let read = dto.is_some();
+    list.extend(dto.map(|dto| InFile { file, dto }));
+    read
 }
 
 fn whole_file(file: &SourceFile, problem: Problem) -> Diagnostic {
