@@ -76,14 +76,16 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(StoreError::Open)?
             .disable_statement_logging();
+        // One connection first, so that an unreachable server fails at once with its own
+        // error rather than after the pool's acquire timeout.
+        let mut conn = options.connect().await.map_err(StoreError::Open)?;
         if backend == Backend::Sqlite {
             // WAL lets readers go on while one writer writes; the mode is kept in the file.
-            let mut conn = options.connect().await.map_err(StoreError::Open)?;
             conn.execute("PRAGMA journal_mode = WAL")
                 .await
                 .map_err(StoreError::Open)?;
-            conn.close().await.map_err(StoreError::Open)?;
         }
+        conn.close().await.map_err(StoreError::Open)?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 4,

@@ -12,7 +12,8 @@ use sqlx::{Connection, Executor};
 
 fn orebro() -> DataSet {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro");
-    rodtrad_format::parse_dir(&dir).unwrap_or_else(|d| panic!("the Örebro data set is invalid: {d:#?}"))
+    rodtrad_format::parse_dir(&dir)
+        .unwrap_or_else(|d| panic!("the Örebro data set is invalid: {d:#?}"))
 }
 
 /// A fresh, empty store on each backend under test. The temporary directory lives as long as
@@ -27,7 +28,10 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 async fn fresh() -> Fresh {
     let dir = tempfile::tempdir().expect("temp dir");
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let sqlite = format!("sqlite:{}", dir.path().join(format!("test-{n}.db")).display());
+    let sqlite = format!(
+        "sqlite:{}",
+        dir.path().join(format!("test-{n}.db")).display()
+    );
     let mut stores = vec![Store::open(&sqlite).await.expect("open sqlite")];
     if let Some(url) = postgres_database(n).await {
         stores.push(Store::open(&url).await.expect("open postgres"));
@@ -45,19 +49,29 @@ async fn postgres_database(n: u32) -> Option<String> {
         return None;
     };
     let name = format!("rodtrad_test_{}_{n}_{}", std::process::id(), nanos());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test PostgreSQL server");
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
     conn.close().await.ok();
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
     Some(format!("{base}/{name}"))
 }
 
 fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() % 1_000_000).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000)
+        .unwrap_or(0)
 }
 
 fn bytes(files: &[SourceFile]) -> Vec<(String, String)> {
-    files.iter().map(|f| (f.path.clone(), f.text.clone().expect("text"))).collect()
+    files
+        .iter()
+        .map(|f| (f.path.clone(), f.text.clone().expect("text")))
+        .collect()
 }
 
 #[tokio::test]
@@ -65,8 +79,14 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys_enforced() {
     let fresh = fresh().await;
     let store = &fresh.stores[0];
     assert_eq!(store.backend(), Backend::Sqlite);
-    assert_eq!(store.sqlite_pragma("journal_mode").await.expect("pragma"), "wal");
-    assert_eq!(store.sqlite_pragma("foreign_keys").await.expect("pragma"), "1");
+    assert_eq!(
+        store.sqlite_pragma("journal_mode").await.expect("pragma"),
+        "wal"
+    );
+    assert_eq!(
+        store.sqlite_pragma("foreign_keys").await.expect("pragma"),
+        "1"
+    );
 }
 
 #[tokio::test]
@@ -100,9 +120,13 @@ async fn fresh_like(store: &Store) -> Store {
     match store.backend() {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir").keep();
-            Store::open(&format!("sqlite:{}", dir.join("again.db").display())).await.expect("open")
+            Store::open(&format!("sqlite:{}", dir.join("again.db").display()))
+                .await
+                .expect("open")
         }
-        Backend::Postgres => Store::open(&postgres_database(n).await.expect("postgres")).await.expect("open"),
+        Backend::Postgres => Store::open(&postgres_database(n).await.expect("postgres"))
+            .await
+            .expect("open"),
     }
 }
 
@@ -128,25 +152,39 @@ async fn a_changed_data_set_updates_and_removes_by_identifier() {
     for store in &fresh.stores {
         store.import(&set).await.expect("import");
         let mut changed = set.clone();
-        let activity = changed.activities.iter_mut().find(|a| a.serves.len() > 1).expect("an activity serving two goals");
+        let activity = changed
+            .activities
+            .iter_mut()
+            .find(|a| a.serves.len() > 1)
+            .expect("an activity serving two goals");
         let id = activity.id.clone();
         activity.status = Some(Status::Cancelled);
         let dropped = activity.serves.pop().expect("a link");
-        let plan = changed.plans.iter_mut().find(|p| p.nodes.len() > 2).expect("a plan with a tree");
+        let plan = changed
+            .plans
+            .iter_mut()
+            .find(|p| p.nodes.len() > 2)
+            .expect("a plan with a tree");
         let plan_id = plan.id.clone();
         let leaf = plan.nodes.pop().expect("a node");
         // Whatever served the removed node no longer does.
         for a in &mut changed.activities {
-            a.serves.retain(|g| !(g.plan == plan_id && g.node == leaf.id));
+            a.serves
+                .retain(|g| !(g.plan == plan_id && g.node == leaf.id));
         }
         for f in &mut changed.follow_ups {
-            f.sections.retain(|s| !(s.node.plan == plan_id && s.node.node == leaf.id));
+            f.sections
+                .retain(|s| !(s.node.plan == plan_id && s.node.node == leaf.id));
         }
         let changes = store.import(&changed).await.expect("import the change");
         assert!(changes.updated >= 1 && changes.removed >= 2, "{changes:?}");
         assert_eq!(changes.created, 0);
         let now = store.export().await.expect("export");
-        let a = now.activities.iter().find(|a| a.id == id).expect("activity");
+        let a = now
+            .activities
+            .iter()
+            .find(|a| a.id == id)
+            .expect("activity");
         assert_eq!(a.status, Some(Status::Cancelled));
         assert!(!a.serves.contains(&dropped));
         let p = now.plans.iter().find(|p| p.id == plan_id).expect("plan");
@@ -168,17 +206,37 @@ async fn an_import_the_database_refuses_writes_nothing() {
         let mut partial = set.clone();
         partial.activities.clear();
         partial.follow_ups.clear();
-        let served = set.activities.iter().flat_map(|a| a.serves.iter()).next().expect("a served goal").clone();
+        let served = set
+            .activities
+            .iter()
+            .flat_map(|a| a.serves.iter())
+            .next()
+            .expect("a served goal")
+            .clone();
         for plan in &mut partial.plans {
             plan.title = format!("{} (ändrad)", plan.title);
             if plan.id == served.plan {
-                let removed: Vec<_> = plan.nodes.iter().filter(|n| n.id == served.node || n.parent.as_ref() == Some(&served.node)).map(|n| n.id.clone()).collect();
+                let removed: Vec<_> = plan
+                    .nodes
+                    .iter()
+                    .filter(|n| n.id == served.node || n.parent.as_ref() == Some(&served.node))
+                    .map(|n| n.id.clone())
+                    .collect();
                 plan.nodes.retain(|n| !removed.contains(&n.id));
             }
         }
         let result = store.import(&partial).await;
-        assert!(result.is_err(), "{:?}: the database must refuse to drop a goal in use", store.backend());
+        assert!(
+            result.is_err(),
+            "{:?}: the database must refuse to drop a goal in use",
+            store.backend()
+        );
         let after = rodtrad_format::write(&store.export().await.expect("export"));
-        assert_eq!(bytes(&after), bytes(&before), "{:?}: nothing may be half-written", store.backend());
+        assert_eq!(
+            bytes(&after),
+            bytes(&before),
+            "{:?}: nothing may be half-written",
+            store.backend()
+        );
     }
 }

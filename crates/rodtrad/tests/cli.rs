@@ -1,0 +1,231 @@
+//! The `rodtrad` binary end to end: what a person types and what they see, on both backends.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rodtrad(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("RODTRAD_LANG")
+        .env("LANG", "C")
+        .output()
+        .expect("run rodtrad")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn orebro() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro")
+}
+
+/// A copy of the Örebro data set in `dir`, with one edit to one file.
+fn broken_copy(dir: &Path, file: &str, from: &str, to: &str) -> PathBuf {
+    let target = dir.join("broken");
+    copy_dir(&orebro(), &target);
+    let path = target.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{from:?} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    target
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).expect("copy");
+        }
+    }
+}
+
+fn files_of(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in rodtrad_format::read_dir(dir).expect("dir") {
+        out.push((f.path, f.text.expect("utf-8")));
+    }
+    out
+}
+
+/// The files of a data set as `files_of` reads them back: sorted by path.
+fn canonical(set: &rodtrad_domain::DataSet) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = rodtrad_format::write(set)
+        .into_iter()
+        .map(|f| (f.path, f.text.expect("text")))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn validate_accepts_the_orebro_data_set() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = rodtrad(&["validate", orebro().to_str().expect("path")], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("är giltig"), "{}", stdout(&out));
+}
+
+#[test]
+fn validate_lists_every_error_with_file_line_and_field_in_the_users_language() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = broken_copy(
+        tmp.path(),
+        "organisations.toml",
+        "municipality_code = \"1880\"",
+        "municipality_code = \"188\"",
+    );
+    std::fs::write(dir.join("notes.txt"), "hej").expect("write");
+    let path = dir.to_str().expect("path");
+    let out = rodtrad(&["validate", path], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.contains("municipality_code"))
+        .expect("the code error");
+    assert!(line.starts_with("organisations.toml:"), "{line}");
+    assert!(
+        line.contains("kommunkoden \"188\"") || line.contains("kommunkoden ”188”"),
+        "{line}"
+    );
+    assert!(err.contains("notes.txt: filen hör inte hemma"), "{err}");
+    assert!(err.contains("har 2 fel"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let en = rodtrad(&["--lang", "en", "validate", path], tmp.path());
+    assert!(
+        stderr(&en).contains("is not four digits"),
+        "{}",
+        stderr(&en)
+    );
+    assert!(stderr(&en).contains("has 2 errors"), "{}", stderr(&en));
+}
+
+#[test]
+fn an_invalid_data_set_imports_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = broken_copy(
+        tmp.path(),
+        "activities.toml",
+        "status = \"ongoing\"",
+        "status = \"pågår\"",
+    );
+    let out = rodtrad(&["import", dir.to_str().expect("path")], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("\"pågår\"") || stderr(&out).contains("”pågår”"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was written: the database is not even created, and an export of it is empty.
+    let export = rodtrad(&["export", "out"], tmp.path());
+    assert!(export.status.success(), "{}", stderr(&export));
+    assert_eq!(
+        files_of(&tmp.path().join("out")).len(),
+        1,
+        "only the manifest"
+    );
+}
+
+#[test]
+fn demo_loads_the_built_in_data_set_once_and_exports_it_canonically() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let first = rodtrad(&["demo"], tmp.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        tmp.path().join("rodtrad.db").exists(),
+        "the default database is a SQLite file in the working directory"
+    );
+    let second = rodtrad(&["demo"], tmp.path());
+    assert!(
+        stdout(&second).contains("0 skapade, 0 ändrade, 0 borttagna"),
+        "{}",
+        stdout(&second)
+    );
+    let export = rodtrad(&["export", "out"], tmp.path());
+    assert!(export.status.success(), "{}", stderr(&export));
+    // The built-in data set is the files in data/orebro.
+    let set = rodtrad_format::parse_dir(&orebro()).expect("valid");
+    let expected = canonical(&set);
+    assert_eq!(files_of(&tmp.path().join("out")), expected);
+}
+
+#[test]
+fn export_refuses_a_directory_that_holds_files() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(tmp.path().join("out")).expect("mkdir");
+    std::fs::write(tmp.path().join("out/keep.txt"), "mine").expect("write");
+    let out = rodtrad(&["export", "out"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("inte tom"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("out/keep.txt")).expect("read"),
+        "mine"
+    );
+}
+
+#[test]
+fn a_database_url_of_no_known_kind_is_explained() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = rodtrad(&["--database", "mysql://x", "demo"], tmp.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("sqlite:SÖKVÄG eller postgres://"),
+        "{}",
+        stderr(&out)
+    );
+    let out = rodtrad(
+        &[
+            "--database",
+            "postgres://nobody@127.0.0.1:1/none",
+            "--lang",
+            "en",
+            "demo",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: could not open the database"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn import_and_export_round_trip_through_the_command_line_on_every_backend() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut urls = vec![format!("sqlite:{}", tmp.path().join("a.db").display())];
+    if let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") {
+        urls.push(admin);
+    }
+    let set = rodtrad_format::parse_dir(&orebro()).expect("valid");
+    let expected = canonical(&set);
+    for (i, url) in urls.iter().enumerate() {
+        let out = rodtrad(
+            &[
+                "--database",
+                url,
+                "import",
+                orebro().to_str().expect("path"),
+            ],
+            tmp.path(),
+        );
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        let dir = format!("out-{i}");
+        let out = rodtrad(&["--database", url, "export", &dir], tmp.path());
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        assert_eq!(files_of(&tmp.path().join(&dir)), expected, "{url}");
+    }
+}
