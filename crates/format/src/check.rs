@@ -324,7 +324,7 @@ impl Checker<'_> {
                 items(table, "perspective"),
             ),
             FileKind::Activities => {
-                add_all(&mut found, K::Activity, None, items(table, "activity"))
+                add_all(&mut found, K::Activity, None, items(table, "activity"));
             }
             FileKind::FollowUp => found.extend(id_of(table).map(|id| (K::FollowUp, None, id))),
             FileKind::Strategy => {
@@ -552,21 +552,20 @@ impl Checker<'_> {
         field: &'static str,
     ) -> Option<V> {
         let v = v?;
-        match V::parse(&v.value) {
-            Ok(x) => Some(x),
-            Err(_) => {
-                self.err(
-                    file,
-                    &v.span,
-                    path.to_owned(),
-                    Problem::UnknownValue {
-                        field,
-                        value: v.value.clone(),
-                        allowed: V::codes(),
-                    },
-                );
-                None
-            }
+        if let Ok(x) = V::parse(&v.value) {
+            Some(x)
+        } else {
+            self.err(
+                file,
+                &v.span,
+                path.to_owned(),
+                Problem::UnknownValue {
+                    field,
+                    value: v.value.clone(),
+                    allowed: V::codes(),
+                },
+            );
+            None
         }
     }
 

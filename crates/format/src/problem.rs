@@ -196,7 +196,9 @@ impl Problem {
             Self::UnsupportedVersion { found } => {
                 vec![("found", Text(found.to_string())), ("supported", t("1"))]
             }
-            Self::BadSlug { value, reason } => vec![("value", t(value)), ("reason", t(reason))],
+            Self::BadSlug { value, reason } | Self::BadDate { value, reason } => {
+                vec![("value", t(value)), ("reason", t(reason))]
+            }
             Self::DuplicateId { kind, id, first } => {
                 vec![
                     ("kind", Key(kind.key())),
@@ -208,7 +210,6 @@ impl Problem {
             Self::BadGoalRef { value } | Self::BadMunicipalityCode { value } => {
                 vec![("value", t(value))]
             }
-            Self::BadDate { value, reason } => vec![("value", t(value)), ("reason", t(reason))],
             Self::EndBeforeStart { start, end } => vec![("start", t(start)), ("end", t(end))],
             Self::UnknownValue {
                 field,
@@ -256,7 +257,8 @@ impl Diagnostic {
     pub fn place(&self) -> String {
         let mut s = self.file.clone();
         if let Some(line) = self.line {
-            s.push_str(&format!(":{line}"));
+            s.push(':');
+            s.push_str(&line.to_string());
         }
         if !self.path.is_empty() {
             s.push_str(": ");

@@ -2,6 +2,7 @@
 //! the shape of each file. What the values mean is checked afterwards, in `check`.
 
 use std::ops::Range;
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
@@ -79,7 +80,9 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
             file.path
                 .strip_prefix(dir)
                 .and_then(|rest| rest.strip_prefix('/'))
-                .is_some_and(|name| !name.contains('/') && name.ends_with(".toml"))
+                .is_some_and(|name| {
+                    !name.contains('/') && Path::new(name).extension().is_some_and(|e| e == "toml")
+                })
         };
         let kind = match file.path.as_str() {
             MANIFEST => FileKind::Manifest,

@@ -27,17 +27,15 @@ impl SourceFile {
     pub fn line_of(&self, span: &Range<usize>) -> Option<usize> {
         let text = self.text.as_ref().ok()?;
         let end = span.start.min(text.len());
-        Some(
-            text.as_bytes()[..end]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1,
-        )
+        Some(text.as_bytes()[..end].split(|&b| b == b'\n').count())
     }
 }
 
 /// Reads every file under `root`, skipping hidden ones (`.git`, editor files).
+#[expect(
+    clippy::result_large_err,
+    reason = "called once per command; the error is shown, not passed around"
+)]
 pub fn read_dir(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
     if !root.is_dir() {
         return Err(Diagnostic {

@@ -19,7 +19,7 @@ fn text(s: impl std::fmt::Display) -> At<String> {
 }
 
 fn texts<T: std::fmt::Display>(list: &[T]) -> Vec<At<String>> {
-    list.iter().map(|x| text(x)).collect()
+    list.iter().map(text).collect()
 }
 
 fn date(d: Option<PartialDate>) -> Option<At<DateText>> {

@@ -30,7 +30,10 @@ fn the_orebro_files_match_the_schema() {
     for f in files {
         let table: toml::Table = toml::from_str(f.text.as_ref().expect("text")).expect("TOML");
         let value = serde_json::to_value(table).expect("TOML as JSON");
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", f.path);
     }
     // And the schema refuses what the format refuses.
@@ -38,5 +41,8 @@ fn the_orebro_files_match_the_schema() {
     let good = serde_json::json!({ "format_version": 1, "name": "x" });
     assert!(validator.is_valid(&good));
     assert!(!validator.is_valid(&bad), "an unknown field");
-    assert!(!validator.is_valid(&serde_json::json!({ "activity": [{ "id": "a" }] })), "an activity without a title");
+    assert!(
+        !validator.is_valid(&serde_json::json!({ "activity": [{ "id": "a" }] })),
+        "an activity without a title"
+    );
 }

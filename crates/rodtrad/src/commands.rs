@@ -30,7 +30,7 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
         }
         Command::Export { dir } => {
             let store = open(&args.database).await?;
-            let set = store.export().await.map_err(database_failed)?;
+            let set = store.export().await.map_err(|e| database_failed(&e))?;
             let files = rodtrad_format::write(&set);
             write_files(&dir, &files)?;
             println!(
@@ -133,10 +133,10 @@ async fn open(url: &str) -> Result<Store, CliError> {
 }
 
 async fn import(store: &Store, set: &DataSet) -> Result<Changes, CliError> {
-    store.import(set).await.map_err(database_failed)
+    store.import(set).await.map_err(|e| database_failed(&e))
 }
 
-fn database_failed(e: StoreError) -> CliError {
+fn database_failed(e: &StoreError) -> CliError {
     CliError::message("cli-database-failed", vec![("detail", e.to_string())])
 }
 

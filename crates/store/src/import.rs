@@ -140,7 +140,11 @@ async fn organisations(
                 ("kind", o.kind.code().into()),
                 (
                     "municipality_code",
-                    Val::from(o.municipality_code.as_ref().map(|c| c.as_str())),
+                    Val::from(
+                        o.municipality_code
+                            .as_ref()
+                            .map(rodtrad_domain::MunicipalityCode::as_str),
+                    ),
                 ),
                 ("parent_id", ids.org(o.parent.as_ref())),
                 ("position", pos(i)),
@@ -179,6 +183,10 @@ fn resolve(map: &HashMap<Slug, i64>, slugs: &[Slug]) -> Vec<i64> {
     slugs.iter().filter_map(|s| map.get(s).copied()).collect()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one line per column of the tables it maps; split up, the mapping would be harder to check"
+)]
 async fn strategy(
     conn: &mut AnyConnection,
     ch: &mut Changes,
@@ -328,6 +336,10 @@ async fn strategy(
     .await
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one line per column of the tables it maps; split up, the mapping would be harder to check"
+)]
 async fn plan(
     conn: &mut AnyConnection,
     ch: &mut Changes,
@@ -485,7 +497,7 @@ async fn plan(
                 ("description", Val::from(n.description.clone())),
                 (
                     "intervention_level",
-                    Val::from(n.intervention_level.map(|l| l.code())),
+                    Val::from(n.intervention_level.map(rodtrad_domain::Vocabulary::code)),
                 ),
                 ("position", pos(j)),
             ],
@@ -501,6 +513,10 @@ async fn plan(
     })
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one line per column of the tables it maps; split up, the mapping would be harder to check"
+)]
 async fn activity(
     conn: &mut AnyConnection,
     ch: &mut Changes,
@@ -520,11 +536,14 @@ async fn activity(
             ("lead_id", ids.org(a.lead.as_ref())),
             ("start_date", date(a.period.start)),
             ("end_date", date(a.period.end)),
-            ("status", Val::from(a.status.map(|s| s.code()))),
+            (
+                "status",
+                Val::from(a.status.map(rodtrad_domain::Vocabulary::code)),
+            ),
             ("status_reason", Val::from(a.status_reason.clone())),
             (
                 "intervention_level",
-                Val::from(a.intervention_level.map(|l| l.code())),
+                Val::from(a.intervention_level.map(rodtrad_domain::Vocabulary::code)),
             ),
             ("position", pos(i)),
         ],

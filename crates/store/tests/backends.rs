@@ -63,8 +63,7 @@ async fn postgres_database(n: u32) -> Option<String> {
 fn nanos() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() % 1_000_000)
-        .unwrap_or(0)
+        .map_or(0, |d| d.as_nanos() % 1_000_000)
 }
 
 fn bytes(files: &[SourceFile]) -> Vec<(String, String)> {
@@ -176,9 +175,9 @@ async fn a_changed_data_set_updates_and_removes_by_identifier() {
             f.sections
                 .retain(|s| !(s.node.plan == plan_id && s.node.node == leaf.id));
         }
-        let changes = store.import(&changed).await.expect("import the change");
-        assert!(changes.updated >= 1 && changes.removed >= 2, "{changes:?}");
-        assert_eq!(changes.created, 0);
+        let applied = store.import(&changed).await.expect("import the change");
+        assert!(applied.updated >= 1 && applied.removed >= 2, "{applied:?}");
+        assert_eq!(applied.created, 0);
         let now = store.export().await.expect("export");
         let a = now
             .activities
