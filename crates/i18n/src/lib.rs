@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use fluent_templates::{Loader, fluent_bundle::FluentValue, static_loader};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -82,7 +83,13 @@ impl Lang {
 
     /// Whether the message files hold `key` in this language (without falling back).
     pub fn has(self, key: &str) -> bool {
-        LOCALES.try_lookup(&self.id(), key).is_some()
+        let none: Option<&HashMap<&str, FluentValue>> = None;
+        match LOCALES.lookup_single_language(&self.id(), key, none) {
+            Ok(_) => true,
+            // The message exists and only lacks the arguments not given here; fluent-templates
+            // does not export its error type, so the kind is told by its text.
+            Err(e) => e.to_string().starts_with("Fluent errors"),
+        }
     }
 }
 
@@ -112,6 +119,13 @@ mod tests {
         let (sv, en) = (keys("sv"), keys("en"));
         assert!(!sv.is_empty());
         assert_eq!(sv, en, "sv and en message files must hold the same keys");
+    }
+
+    #[test]
+    fn knows_which_messages_exist() {
+        assert!(Lang::Sv.has("problem-bad-date"), "a message with arguments");
+        assert!(Lang::En.has("problem-unknown-file"), "a message without");
+        assert!(!Lang::Sv.has("problem-that-does-not-exist"));
     }
 
     #[test]
