@@ -57,3 +57,24 @@ cli-database-url = the database address "{ $url }" is not recognised: use sqlite
 cli-database-open = could not open the database { $url }: { $detail }
 cli-database-failed = the database answered with an error and nothing was written: { $detail }
 cli-builtin-invalid = the built-in data set is invalid (a bug): { $detail }
+
+## The web pages.
+app-name = Röd tråd
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-strategy = The strategy
+lang-switch = På svenska
+footer = Röd tråd – follow-up of regional action plans. Open source.
+strategy-title = Regional development strategy
+strategy-none = No strategy has been loaded yet.
+strategy-vision = Vision
+strategy-overarching-goals = Overarching goals
+strategy-effect-goals = Effect goals
+strategy-priority-areas = Priority areas
+strategy-desired-state = Desired state
+strategy-other-plans = Other plans
+error-not-found-title = Page not found
+error-not-found-text = There is no page at this address. It may have moved, or the address may be misspelt.
+error-internal-title = Something went wrong
+error-internal-text = The page could not be shown because of an error on our side. The error is logged; please try again shortly.
+error-home = To the start page

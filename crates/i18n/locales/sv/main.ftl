@@ -57,3 +57,24 @@ cli-database-url = databasadressen ”{ $url }” känns inte igen: använd sqli
 cli-database-open = kunde inte öppna databasen { $url }: { $detail }
 cli-database-failed = databasen svarade med ett fel och ingenting skrevs: { $detail }
 cli-builtin-invalid = den inbyggda datamängden är felaktig (ett programfel): { $detail }
+
+## The web pages.
+app-name = Röd tråd
+skip-to-content = Hoppa till innehållet
+nav-label = Huvudmeny
+nav-strategy = Strategin
+lang-switch = In English
+footer = Röd tråd – uppföljning av regionala handlingsplaner. Öppen källkod.
+strategy-title = Regional utvecklingsstrategi
+strategy-none = Ingen strategi är inläst ännu.
+strategy-vision = Vision
+strategy-overarching-goals = Övergripande mål
+strategy-effect-goals = Effektmål
+strategy-priority-areas = Prioriterade områden
+strategy-desired-state = Önskvärt läge
+strategy-other-plans = Övriga planer
+error-not-found-title = Sidan finns inte
+error-not-found-text = Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är adressen felskriven.
+error-internal-title = Något gick fel
+error-internal-text = Sidan kunde inte visas på grund av ett fel hos oss. Felet är loggat; försök igen om en stund.
+error-home = Till startsidan

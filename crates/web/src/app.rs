@@ -1,0 +1,76 @@
+//! The application: its state, its routes, and a server that tests can start on any listener.
+
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use rodtrad_store::Store;
+use tokio::net::TcpListener;
+
+use crate::error::AppError;
+use crate::lang::UserLang;
+use crate::model::ReadModel;
+use crate::pages;
+
+/// What every request can reach: the store and the current read model.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    store: Store,
+    model: Arc<RwLock<Arc<ReadModel>>>,
+}
+
+impl AppState {
+    /// Loads the read model from the store.
+    pub async fn load(store: Store) -> Result<Self, rodtrad_store::StoreError> {
+        let set = store.export().await?;
+        Ok(Self {
+            store,
+            model: Arc::new(RwLock::new(Arc::new(ReadModel::new(set)))),
+        })
+    }
+
+    /// The current read model; a request keeps the one it started with.
+    pub fn model(&self) -> Arc<ReadModel> {
+        // A poisoned lock only means a writer panicked mid-swap; the Arc inside is still whole.
+        self.model
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::strategy::show))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> StatusCode {
+    match state.store.ping().await {
+        Ok(()) => StatusCode::OK,
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+async fn not_found(UserLang(lang): UserLang) -> AppError {
+    AppError::NotFound(lang)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,16 @@
+//! The web application: server-rendered, accessible pages of the red thread, in Swedish and
+//! English, that work without JavaScript.
+//!
+//! Pages are rendered from a [`ReadModel`]: the whole data set held in memory with the indexes
+//! the pages need (what serves a goal, what an organisation leads). Reading the red thread is
+//! what people do most, so it costs no database round trip; the database is asked again only
+//! when the data changes.
+
+mod app;
+mod error;
+mod lang;
+mod model;
+mod pages;
+
+pub use app::{AppState, router, serve};
+pub use model::ReadModel;

@@ -1,0 +1,51 @@
+//! The strategy: vision → overarching goals → effect goals → priority areas → the plans under
+//! each. The top of the red thread, and the first page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use rodtrad_domain::{Plan, Strategy};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::lang::UserLang;
+use crate::model::ReadModel;
+use crate::pages::Page;
+
+#[derive(Template)]
+#[template(path = "strategy.html")]
+struct StrategyPage<'a> {
+    page: Page,
+    model: &'a ReadModel,
+    strategies: &'a [Strategy],
+    /// Plans that serve no priority area of any strategy.
+    other_plans: Vec<&'a Plan>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    UserLang(lang): UserLang,
+) -> Result<Html<String>, AppError> {
+    let model = state.model();
+    let areas: Vec<_> = model
+        .set
+        .strategies
+        .iter()
+        .flat_map(|s| s.priority_areas.iter().map(|a| &a.id))
+        .collect();
+    let other_plans = model
+        .set
+        .plans
+        .iter()
+        .filter(|p| p.priority_area.as_ref().is_none_or(|a| !areas.contains(&a)))
+        .collect();
+    let page = StrategyPage {
+        page: Page::new(lang, lang.text("strategy-title"), "/"),
+        model: &model,
+        strategies: &model.set.strategies,
+        other_plans,
+    };
+    page.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(lang, e.to_string()))
+}

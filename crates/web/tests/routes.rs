@@ -1,0 +1,95 @@
+//! Every route in-process: its status and the facts it must show.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use rodtrad_store::Store;
+use rodtrad_web::{AppState, router};
+use tower::ServiceExt;
+
+struct App {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+async fn app() -> App {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::open(&format!("sqlite:{}", dir.path().join("web.db").display()))
+        .await
+        .expect("store");
+    let set =
+        rodtrad_format::parse_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"))
+            .expect("data set");
+    store.import(&set).await.expect("import");
+    let state = AppState::load(store).await.expect("load");
+    App { _dir: dir, state }
+}
+
+async fn get(app: &App, uri: &str, accept_language: Option<&str>) -> (StatusCode, String) {
+    let mut req = Request::get(uri);
+    if let Some(al) = accept_language {
+        req = req.header("accept-language", al);
+    }
+    let res = router(app.state.clone())
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = res.status();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8(body.to_vec()).expect("utf-8"))
+}
+
+#[tokio::test]
+async fn the_strategy_page_shows_the_top_of_the_red_thread() {
+    let app = app().await;
+    let (status, html) = get(&app, "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html lang=\"sv\">"));
+    assert!(
+        html.contains("Örebroregionen – Sveriges hjärta"),
+        "the vision"
+    );
+    for fact in [
+        "Stark konkurrenskraft",
+        "Hög och jämlik livskvalitet",
+        "God resurseffektivitet",
+        "Goda uppväxtvillkor",
+        "Hälsofrämjande arbete och hälso- och sjukvård",
+        "Handlingsplan Social välfärd",
+        "Övergripande mål",
+    ] {
+        assert!(html.contains(fact), "{fact}");
+    }
+}
+
+#[tokio::test]
+async fn english_by_query_or_browser_and_swedish_by_default() {
+    let app = app().await;
+    let (_, en) = get(&app, "/?lang=en", None).await;
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Overarching goals"));
+    assert!(en.contains("href=\"/?lang=sv\""), "the switch back");
+    let (_, browser) = get(&app, "/", Some("en-GB,en;q=0.9")).await;
+    assert!(browser.contains("Overarching goals"));
+    let (_, sv) = get(&app, "/", Some("de")).await;
+    assert!(sv.contains("Övergripande mål") && sv.contains("href=\"/?lang=en\""));
+}
+
+#[tokio::test]
+async fn an_unknown_address_gives_a_404_page_in_the_users_language() {
+    let app = app().await;
+    let (status, html) = get(&app, "/finns/inte", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Sidan finns inte"));
+    let (status, html) = get(&app, "/finns/inte?lang=en", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_answers() {
+    let app = app().await;
+    let (status, _) = get(&app, "/healthz", None).await;
+    assert_eq!(status, StatusCode::OK);
+}
