@@ -38,4 +38,11 @@ pub enum Command {
     Export { dir: PathBuf },
     /// Load the built-in Örebro data set into the database.
     Demo,
+    /// Start the web application. On an empty database, the built-in Örebro data set is loaded
+    /// first.
+    Serve {
+        /// The address and port to listen on.
+        #[arg(long, env = "RODTRAD_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
 }

@@ -54,6 +54,10 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Serve { bind } => {
+            let store = open(&args.database).await?;
+            crate::serve::run(store, &bind, lang).await
+        }
     }
 }
 

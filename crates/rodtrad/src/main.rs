@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod render;
+mod serve;
 
 use std::process::ExitCode;
 

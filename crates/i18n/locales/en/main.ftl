@@ -57,6 +57,9 @@ cli-database-url = the database address "{ $url }" is not recognised: use sqlite
 cli-database-open = could not open the database { $url }: { $detail }
 cli-database-failed = the database answered with an error and nothing was written: { $detail }
 cli-builtin-invalid = the built-in data set is invalid (a bug): { $detail }
+cli-serving = Röd tråd is running: open { $url }
+cli-bind-failed = could not listen on { $bind }: { $detail }
+cli-serve-failed = the web server stopped with an error: { $detail }
 
 ## The web pages.
 app-name = Röd tråd

@@ -57,6 +57,9 @@ cli-database-url = databasadressen ”{ $url }” känns inte igen: använd sqli
 cli-database-open = kunde inte öppna databasen { $url }: { $detail }
 cli-database-failed = databasen svarade med ett fel och ingenting skrevs: { $detail }
 cli-builtin-invalid = den inbyggda datamängden är felaktig (ett programfel): { $detail }
+cli-serving = Röd tråd är igång: öppna { $url }
+cli-bind-failed = kunde inte lyssna på { $bind }: { $detail }
+cli-serve-failed = webbservern stannade med ett fel: { $detail }
 
 ## The web pages.
 app-name = Röd tråd
