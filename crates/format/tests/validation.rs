@@ -140,14 +140,21 @@ fn base() -> Vec<SourceFile> {
 
 /// The base data set with one file's text edited: `from` replaced by `to` (which must occur).
 fn edit(path: &str, from: &str, to: &str) -> Vec<SourceFile> {
+    edits(&[(path, from, to)])
+}
+
+/// The base data set with several edits, each `(file, from, to)`.
+fn edits(changes: &[(&str, &str, &str)]) -> Vec<SourceFile> {
     let mut files = base();
-    let f = files
-        .iter_mut()
-        .find(|f| f.path == path)
-        .expect("file of the base set");
-    let text = f.text.as_ref().expect("text").clone();
-    assert!(text.contains(from), "{from:?} not in {path}");
-    f.text = Ok(text.replacen(from, to, 1));
+    for (path, from, to) in changes {
+        let f = files
+            .iter_mut()
+            .find(|f| f.path == *path)
+            .expect("file of the base set");
+        let text = f.text.as_ref().expect("text").clone();
+        assert!(text.contains(from), "{from:?} not in {path}");
+        f.text = Ok(text.replacen(from, to, 1));
+    }
     files
 }
 
@@ -750,28 +757,17 @@ fn funding_needs_a_funder_or_a_description() {
 
 #[test]
 fn every_error_is_reported_at_once() {
-    let mut files = edit(
-        "activities.toml",
-        "status = \"ongoing\"",
-        "status = \"pausad\"\nlead = 3",
-    );
-    // A second file with its own syntax error, a third with bad values.
-    files.retain(|f| f.path != "perspectives.toml");
-    files.push(SourceFile::new(
-        "perspectives.toml",
-        "[[perspective]\nid = \"x\"",
-    ));
-    let org = files
-        .iter_mut()
-        .find(|f| f.path == "organisations.toml")
-        .expect("orgs");
-    let text = org
-        .text
-        .as_ref()
-        .expect("text")
-        .replace("\"1884\"", "\"18840\"")
-        .replace("kind = \"unit\"", "kind = \"enhet\"");
-    org.text = Ok(text);
+    let files = edits(&[
+        // A duplicate key makes activities.toml unreadable as a whole.
+        (
+            "activities.toml",
+            "status = \"ongoing\"",
+            "status = \"pausad\"\nlead = 3",
+        ),
+        ("perspectives.toml", "[[perspective]]", "[[perspective]"),
+        ("organisations.toml", "\"1884\"", "\"18840\""),
+        ("organisations.toml", "kind = \"unit\"", "kind = \"enhet\""),
+    ]);
     let found = errors(files);
     let summary: Vec<(&str, &str)> = found
         .iter()
@@ -793,26 +789,19 @@ fn every_error_is_reported_at_once() {
 
 #[test]
 fn problems_in_many_records_of_one_file_are_all_reported() {
-    let files = edit(
-        "plans/plan.toml",
-        "level = \"sub-goal\"\nparent",
-        "level = \"nope\"\nparent",
-    );
-    let mut files = files;
-    let plan = files
-        .iter_mut()
-        .find(|f| f.path == "plans/plan.toml")
-        .expect("plan");
-    let text = plan
-        .text
-        .as_ref()
-        .expect("text")
-        .replace(
+    let files = edits(&[
+        (
+            "plans/plan.toml",
+            "level = \"sub-goal\"\nparent",
+            "level = \"nope\"\nparent",
+        ),
+        (
+            "plans/plan.toml",
             "effect_goals = [\"folkhalsa\"]",
             "effect_goals = [\"folkhalsa\", \"okand\"]",
-        )
-        .replace("start = 2019", "start = 2023");
-    plan.text = Ok(text);
+        ),
+        ("plans/plan.toml", "start = 2019", "start = 2023"),
+    ]);
     let found = errors(files);
     let summary: Vec<(Option<usize>, &str)> =
         found.iter().map(|d| (d.line, d.path.as_str())).collect();
