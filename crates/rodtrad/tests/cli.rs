@@ -22,6 +22,32 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The database URLs to test on: a SQLite file in `dir`, and a new PostgreSQL database when
+/// `RODTRAD_TEST_POSTGRES` names a server.
+fn databases(dir: &Path, name: &str) -> Vec<String> {
+    let mut urls = vec![format!(
+        "sqlite:{}",
+        dir.join(format!("{name}.db")).display()
+    )];
+    if let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") {
+        let db = format!("rodtrad_cli_{name}_{}", std::process::id());
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            use sqlx::{Connection, Executor};
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+            conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
+                .await
+                .expect("drop");
+            conn.execute(format!("CREATE DATABASE {db}").as_str())
+                .await
+                .expect("create");
+        });
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        urls.push(format!("{base}/{db}"));
+    }
+    urls
+}
+
 fn orebro() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro")
 }
@@ -113,7 +139,7 @@ fn validate_lists_every_error_with_file_line_and_field_in_the_users_language() {
 }
 
 #[test]
-fn an_invalid_data_set_imports_nothing() {
+fn an_invalid_data_set_imports_nothing_on_every_backend() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = broken_copy(
         tmp.path(),
@@ -121,21 +147,23 @@ fn an_invalid_data_set_imports_nothing() {
         "status = \"ongoing\"",
         "status = \"pågår\"",
     );
-    let out = rodtrad(&["import", dir.to_str().expect("path")], tmp.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("\"pågår\"") || stderr(&out).contains("”pågår”"),
-        "{}",
-        stderr(&out)
-    );
-    // Nothing was written: the database is not even created, and an export of it is empty.
-    let export = rodtrad(&["export", "out"], tmp.path());
-    assert!(export.status.success(), "{}", stderr(&export));
-    assert_eq!(
-        files_of(&tmp.path().join("out")).len(),
-        1,
-        "only the manifest"
-    );
+    for (i, url) in databases(tmp.path(), "invalid").iter().enumerate() {
+        let out = rodtrad(
+            &["--database", url, "import", dir.to_str().expect("path")],
+            tmp.path(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("”pågår”"), "{}", stderr(&out));
+        // Nothing was written: an export holds only the manifest.
+        let out_dir = format!("out-{i}");
+        let export = rodtrad(&["--database", url, "export", &out_dir], tmp.path());
+        assert!(export.status.success(), "{}", stderr(&export));
+        assert_eq!(
+            files_of(&tmp.path().join(&out_dir)).len(),
+            1,
+            "{url}: only the manifest"
+        );
+    }
 }
 
 #[test]
@@ -206,10 +234,7 @@ fn a_database_url_of_no_known_kind_is_explained() {
 #[test]
 fn import_and_export_round_trip_through_the_command_line_on_every_backend() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut urls = vec![format!("sqlite:{}", tmp.path().join("a.db").display())];
-    if let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") {
-        urls.push(admin);
-    }
+    let urls = databases(tmp.path(), "round_trip");
     let set = rodtrad_format::parse_dir(&orebro()).expect("valid");
     let expected = canonical(&set);
     for (i, url) in urls.iter().enumerate() {
