@@ -45,6 +45,9 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::strategy::show))
+        .route("/plans/{id}", get(pages::plan::show))
+        .route("/activities/{id}", get(pages::activity::show))
+        .route("/organisations/{id}", get(pages::organisation::show))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .with_state(state)

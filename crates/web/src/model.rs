@@ -2,31 +2,55 @@
 
 use std::collections::HashMap;
 
-use rodtrad_domain::{Activity, DataSet, GoalRef, Organisation, Plan, Slug};
+use rodtrad_domain::{
+    Activity, DataSet, EffectGoal, GoalNode, GoalRef, Organisation, OverarchingGoal, Plan, Slug,
+};
 
 #[derive(Debug, Default)]
 pub struct ReadModel {
     pub set: DataSet,
     plans: HashMap<Slug, usize>,
+    activities: HashMap<Slug, usize>,
     organisations: HashMap<Slug, usize>,
+    perspectives: HashMap<Slug, usize>,
+    /// Effect goal by id, with the (strategy, overarching goal) indices it sits under.
+    effect_goals: HashMap<Slug, (usize, usize, usize)>,
+    /// (plan index, node index) by goal reference.
+    nodes: HashMap<GoalRef, (usize, usize)>,
     /// Activities (by index) serving each goal.
     serving: HashMap<GoalRef, Vec<usize>>,
 }
 
+fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (id(x).clone(), i))
+        .collect()
+}
+
 impl ReadModel {
     pub fn new(set: DataSet) -> Self {
-        let plans = set
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
-        let organisations = set
-            .organisations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.clone(), i))
-            .collect();
+        let mut effect_goals = HashMap::new();
+        for (si, s) in set.strategies.iter().enumerate() {
+            for (gi, g) in s.overarching_goals.iter().enumerate() {
+                for (ei, e) in g.effect_goals.iter().enumerate() {
+                    effect_goals.insert(e.id.clone(), (si, gi, ei));
+                }
+            }
+        }
+        let mut nodes = HashMap::new();
+        for (pi, p) in set.plans.iter().enumerate() {
+            for (ni, n) in p.nodes.iter().enumerate() {
+                nodes.insert(
+                    GoalRef {
+                        plan: p.id.clone(),
+                        node: n.id.clone(),
+                    },
+                    (pi, ni),
+                );
+            }
+        }
         let mut serving: HashMap<GoalRef, Vec<usize>> = HashMap::new();
         for (i, a) in set.activities.iter().enumerate() {
             for g in &a.serves {
@@ -34,10 +58,14 @@ impl ReadModel {
             }
         }
         Self {
-            set,
-            plans,
-            organisations,
+            plans: index(&set.plans, |p| &p.id),
+            activities: index(&set.activities, |a| &a.id),
+            organisations: index(&set.organisations, |o| &o.id),
+            perspectives: index(&set.perspectives, |p| &p.id),
+            effect_goals,
+            nodes,
             serving,
+            set,
         }
     }
 
@@ -48,10 +76,79 @@ impl ReadModel {
             .map(|&i| &self.set.plans[i])
     }
 
+    pub fn activity(&self, id: &str) -> Option<&Activity> {
+        Slug::parse(id)
+            .ok()
+            .and_then(|s| self.activities.get(&s))
+            .map(|&i| &self.set.activities[i])
+    }
+
     pub fn organisation(&self, id: &Slug) -> Option<&Organisation> {
         self.organisations
             .get(id)
             .map(|&i| &self.set.organisations[i])
+    }
+
+    pub fn organisation_by_str(&self, id: &str) -> Option<&Organisation> {
+        Slug::parse(id).ok().and_then(|s| self.organisation(&s))
+    }
+
+    /// An organisation's name, or its id if it is not known.
+    pub fn org_name(&self, id: &Slug) -> String {
+        self.organisation(id)
+            .map_or_else(|| id.to_string(), |o| o.name.clone())
+    }
+
+    pub fn perspective_name(&self, id: &Slug) -> String {
+        self.perspectives.get(id).map_or_else(
+            || id.to_string(),
+            |&i| self.set.perspectives[i].name.clone(),
+        )
+    }
+
+    /// An effect goal and the overarching goal it serves.
+    pub fn effect_goal(&self, id: &Slug) -> Option<(&OverarchingGoal, &EffectGoal)> {
+        self.effect_goals.get(id).map(|&(s, g, e)| {
+            let goal = &self.set.strategies[s].overarching_goals[g];
+            (goal, &goal.effect_goals[e])
+        })
+    }
+
+    pub fn priority_area_title(&self, id: &Slug) -> String {
+        self.set
+            .strategies
+            .iter()
+            .flat_map(|s| &s.priority_areas)
+            .find(|a| &a.id == id)
+            .map_or_else(|| id.to_string(), |a| a.title.clone())
+    }
+
+    /// The plan and node a goal reference names.
+    pub fn node(&self, goal: &GoalRef) -> Option<(&Plan, &GoalNode)> {
+        self.nodes.get(goal).map(|&(p, n)| {
+            let plan = &self.set.plans[p];
+            (plan, &plan.nodes[n])
+        })
+    }
+
+    /// A goal and its ancestors, from the top of the plan's tree down to the goal.
+    pub fn path_to(&self, goal: &GoalRef) -> Vec<&GoalNode> {
+        let mut path = Vec::new();
+        let mut at = self.node(goal);
+        while let Some((plan, node)) = at {
+            path.push(node);
+            at = node.parent.as_ref().and_then(|p| {
+                self.node(&GoalRef {
+                    plan: plan.id.clone(),
+                    node: p.clone(),
+                })
+            });
+            if path.len() > plan.levels.len() + 1 {
+                break; // a loop cannot pass the checks on reading; this only guards the page
+            }
+        }
+        path.reverse();
+        path
     }
 
     /// The plans that serve a priority area, in stored order.
@@ -69,5 +166,19 @@ impl ReadModel {
             .into_iter()
             .flatten()
             .map(|&i| &self.set.activities[i])
+    }
+
+    /// What an organisation leads, takes part in, and is the responsible unit of.
+    pub fn involvement(&self, org: &Slug) -> (Vec<&Activity>, Vec<&Activity>, Vec<&Activity>) {
+        let acts = &self.set.activities;
+        (
+            acts.iter()
+                .filter(|a| a.lead.as_ref() == Some(org))
+                .collect(),
+            acts.iter().filter(|a| a.partners.contains(org)).collect(),
+            acts.iter()
+                .filter(|a| a.responsible_unit.as_ref() == Some(org))
+                .collect(),
+        )
     }
 }

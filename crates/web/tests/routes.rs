@@ -93,3 +93,64 @@ async fn healthz_answers_when_the_database_answers() {
     let (status, _) = get(&app, "/healthz", None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_plan_shows_its_decision_its_tree_in_its_own_level_names_and_the_activities() {
+    let app = app().await;
+    let (status, html) = get(&app, "/plans/sammanhallen-vard-och-omsorg-2019-2022", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Hälso- och sjukvårdsnämnden") && html.contains("2019-12-04"),
+        "the decision"
+    );
+    assert!(
+        html.contains("Delmål 1:") && html.contains("Insatsområde:"),
+        "level names from the data"
+    );
+    assert!(html.contains("Risker"));
+    let (_, social) = get(&app, "/plans/social-valfard-2019-2022", None).await;
+    assert!(social.contains("Sårbara barn får det stöd de behöver"));
+    assert!(social.contains("Regionala tillväxtnämnden"));
+    let (_, joint) = get(&app, "/plans/gemensamma-insatsomraden-2021", None).await;
+    assert!(
+        joint.contains("href=\"/activities/cross\""),
+        "activities under their goals"
+    );
+    let (status, _) = get(&app, "/plans/finns-inte", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_activity_shows_its_red_thread_through_every_plan_it_serves() {
+    let app = app().await;
+    let (status, html) = get(&app, "/activities/cross", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>CROSS</h1>"));
+    assert!(html.contains("Möckelnföreningarna"), "its partner");
+    assert!(html.contains("Den röda tråden"));
+    assert!(
+        html.contains("/plans/psykisk-halsa-2020")
+            && html.contains("/plans/gemensamma-insatsomraden-2021"),
+        "both plans"
+    );
+    assert!(
+        html.contains("Ett mer hälsofrämjande samhälle och levnadssätt"),
+        "the goal it serves"
+    );
+    let (_, en) = get(&app, "/activities/cross?lang=en", None).await;
+    assert!(en.contains("The red thread") && en.contains("/plans/psykisk-halsa-2020?lang=en"));
+    let (status, _) = get(&app, "/activities/Not%20a%20slug", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_organisation_shows_what_it_leads_and_takes_part_in() {
+    let app = app().await;
+    let (status, html) = get(&app, "/organisations/mockelnforeningarna", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Deltar i") && html.contains("href=\"/activities/cross\""));
+    let (_, orebro) = get(&app, "/organisations/orebro-kommun", None).await;
+    assert!(orebro.contains("1880") && orebro.contains("kommun"));
+    let (status, _) = get(&app, "/organisations/ingen", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,8 +1,27 @@
 //! One module per page; [`Page`] is what every page shares (language, title, links).
 
+pub mod activity;
+pub mod organisation;
+pub mod plan;
 pub mod strategy;
 
+use askama::Template;
+use axum::response::Html;
+use std::fmt::Display;
+
+use rodtrad_domain::{
+    InterventionLevel, OrganisationKind, PartialDate, Period, Status, Vocabulary,
+};
 use rodtrad_i18n::Lang;
+
+use crate::error::AppError;
+
+/// A page rendered, or the failure as a 500 page (the cause goes to the log).
+pub fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, AppError> {
+    page.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(lang, e.to_string()))
+}
 
 /// The frame of every page: its language, its title, and the links that keep the language.
 #[derive(Debug)]
@@ -39,11 +58,59 @@ impl Page {
         }
     }
 
+    /// A link to the page of an entity, `prefix` + id, in the page's language.
+    pub fn link(&self, prefix: &str, id: &impl Display) -> String {
+        self.href(&format!("{prefix}{id}"))
+    }
+
+    /// A link to a goal on its plan's page.
+    pub fn goal_link(&self, plan: &impl Display, node: &impl Display) -> String {
+        format!("{}#goal-{node}", self.link("/plans/", plan))
+    }
+
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates bind values by reference"
+    )]
+    pub fn org_kind(&self, kind: &OrganisationKind) -> String {
+        self.lang.text(&format!("org-kind-{}", kind.code()))
+    }
+
     /// This page in the other language.
     pub fn switch_href(&self) -> String {
         match self.lang {
             Lang::Sv => format!("{}?lang=en", self.path),
             Lang::En => format!("{}?lang=sv", self.path),
+        }
+    }
+
+    /// A status in words.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates bind values by reference"
+    )]
+    pub fn status(&self, s: &Status) -> String {
+        self.lang.text(&format!("status-{}", s.code()))
+    }
+
+    /// An intervention level in words.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates bind values by reference"
+    )]
+    pub fn level(&self, l: &InterventionLevel) -> String {
+        self.lang.text(&format!("intervention-{}", l.code()))
+    }
+
+    /// A period as "2019–2022", "från 2020", "till 2021", or empty.
+    pub fn period(&self, p: &Period) -> String {
+        let d = |d: &PartialDate| d.to_string();
+        match (&p.start, &p.end) {
+            (Some(s), Some(e)) if s == e => d(s),
+            (Some(s), Some(e)) => format!("{}–{}", d(s), d(e)),
+            (Some(s), None) => self.lang.format("period-from", &[("date", d(s))]),
+            (None, Some(e)) => self.lang.format("period-until", &[("date", d(e))]),
+            (None, None) => String::new(),
         }
     }
 

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
-use crate::pages::Page;
+use crate::pages::{Page, render};
 
 #[derive(Template)]
 #[template(path = "strategy.html")]
@@ -45,7 +45,5 @@ pub async fn show(
         strategies: &model.set.strategies,
         other_plans,
     };
-    page.render()
-        .map(Html)
-        .map_err(|e| AppError::Internal(lang, e.to_string()))
+    render(&page, lang)
 }

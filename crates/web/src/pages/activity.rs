@@ -1,0 +1,72 @@
+//! An activity: all that is known of it, and its red thread: every goal it serves, in every
+//! plan, up through the plan's tree to the strategy's goals.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use rodtrad_domain::{Activity, EffectGoal, GoalNode, OverarchingGoal, Plan};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::lang::UserLang;
+use crate::model::ReadModel;
+use crate::pages::{Page, render};
+
+/// One strand of the red thread: a plan, the path down its tree, and what the plan serves.
+struct Thread<'a> {
+    plan: &'a Plan,
+    path: Vec<&'a GoalNode>,
+    effect_goals: Vec<(&'a OverarchingGoal, &'a EffectGoal)>,
+    priority_area: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage<'a> {
+    page: Page,
+    model: &'a ReadModel,
+    activity: &'a Activity,
+    threads: Vec<Thread<'a>>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    UserLang(lang): UserLang,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let model = state.model();
+    let activity = model.activity(&id).ok_or(AppError::NotFound(lang))?;
+    let threads = activity
+        .serves
+        .iter()
+        .filter_map(|goal| {
+            let (plan, _) = model.node(goal)?;
+            Some(Thread {
+                plan,
+                path: model.path_to(goal),
+                effect_goals: plan
+                    .effect_goals
+                    .iter()
+                    .filter_map(|e| model.effect_goal(e))
+                    .collect(),
+                priority_area: plan
+                    .priority_area
+                    .as_ref()
+                    .map(|a| model.priority_area_title(a)),
+            })
+        })
+        .collect();
+    render(
+        &ActivityPage {
+            page: Page::new(
+                lang,
+                activity.title.clone(),
+                &format!("/activities/{}", activity.id),
+            ),
+            model: &model,
+            activity,
+            threads,
+        },
+        lang,
+    )
+}
