@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::strategy::show))
         .route("/plans/{id}", get(pages::plan::show))
+        .route("/plans/{plan}/goals/{node}", get(pages::focus_area::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
         .route("/healthz", get(healthz))

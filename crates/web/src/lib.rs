@@ -11,6 +11,7 @@ mod error;
 mod lang;
 mod model;
 mod pages;
+mod timeline;
 
 pub use app::{AppState, router, serve};
 pub use model::ReadModel;

@@ -154,3 +154,47 @@ async fn an_organisation_shows_what_it_leads_and_takes_part_in() {
     let (status, _) = get(&app, "/organisations/ingen", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_focus_area_shows_its_timeline_with_a_table_of_the_same_facts_and_its_narrative() {
+    let app = app().await;
+    let (status, html) = get(
+        &app,
+        "/plans/gemensamma-insatsomraden-2021/goals/tillgangliga-insatser-for-sarbara-grupper",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("<svg role=\"img\""), "the timeline is SVG");
+    assert!(
+        html.contains("aria-labelledby=\"tl-title tl-desc\""),
+        "with a text alternative"
+    );
+    assert!(html.contains("<table"), "the same facts as a table");
+    let svg_part = &html
+        [html.find("<svg role").expect("svg")..html.find("</svg>\n<figcaption>").expect("end")];
+    let table_part = &html[html.find("<table").expect("table")..];
+    for title in [
+        "GAP-analys beroendevård",
+        "Implementera kunskapsbaserade insatser och metoder",
+    ] {
+        assert!(
+            svg_part.contains(title) && table_part.contains(title),
+            "{title} in both"
+        );
+    }
+    assert!(table_part.contains("pausad"), "status in words");
+    assert!(html.contains("url(#st-paused)"), "status as a pattern");
+    assert!(html.contains("Förklaring av mönstren"), "a legend");
+    assert!(
+        html.contains("Uppföljningens beskrivning") && html.contains("pandemin"),
+        "the follow-up's narrative"
+    );
+    let (status, _) = get(
+        &app,
+        "/plans/gemensamma-insatsomraden-2021/goals/finns-inte",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

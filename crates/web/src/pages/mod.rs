@@ -1,6 +1,7 @@
 //! One module per page; [`Page`] is what every page shares (language, title, links).
 
 pub mod activity;
+pub mod focus_area;
 pub mod organisation;
 pub mod plan;
 pub mod strategy;
@@ -66,6 +67,11 @@ impl Page {
     /// A link to a goal on its plan's page.
     pub fn goal_link(&self, plan: &impl Display, node: &impl Display) -> String {
         format!("{}#goal-{node}", self.link("/plans/", plan))
+    }
+
+    /// A link to the page of a goal with the goals and activities below it.
+    pub fn node_link(&self, plan: &impl Display, node: &impl Display) -> String {
+        self.href(&format!("/plans/{plan}/goals/{node}"))
     }
 
     #[expect(
