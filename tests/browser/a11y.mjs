@@ -1,0 +1,43 @@
+// Loads each page of Röd tråd in headless Chromium, runs axe-core on it (WCAG 2.1 A and AA), saves a
+// screenshot, and checks the print layout of the report. Usage:
+//   node a11y.mjs BASE_URL OUT_DIR PATH...
+// Exits 1 and prints the violations when axe-core finds any.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const [base, outDir, ...paths] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  for (const path of paths) {
+    const response = await page.goto(base + path, { waitUntil: 'load' });
+    const status = response ? response.status() : 0;
+    await page.addScriptTag({ path: axePath });
+    const result = await page.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const name = path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'home';
+    await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
+    const violations = result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length }));
+    if (violations.length > 0) {
+      failures += 1;
+      console.log(JSON.stringify(violations, null, 2));
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.exit(failures > 0 ? 1 : 0);
