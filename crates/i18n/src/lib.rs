@@ -81,6 +81,13 @@ impl Lang {
         LOCALES.lookup_with_args(&self.id(), key, &args)
     }
 
+    /// The message `key` with a `count` argument, as a number so that plural forms are chosen.
+    pub fn count(self, key: &str, count: usize) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed("count"), FluentValue::from(count));
+        LOCALES.lookup_with_args(&self.id(), key, &args)
+    }
+
     /// Whether the message files hold `key` in this language (without falling back).
     pub fn has(self, key: &str) -> bool {
         let none: Option<&HashMap<&str, FluentValue>> = None;
@@ -119,6 +126,14 @@ mod tests {
         let (sv, en) = (keys("sv"), keys("en"));
         assert!(!sv.is_empty());
         assert_eq!(sv, en, "sv and en message files must hold the same keys");
+    }
+
+    #[test]
+    fn counts_choose_the_plural_form() {
+        assert_eq!(Lang::Sv.count("search-results", 1), "1 aktivitet");
+        assert_eq!(Lang::Sv.count("search-results", 3), "3 aktiviteter");
+        assert_eq!(Lang::En.count("search-results", 1), "1 activity");
+        assert_eq!(Lang::En.count("search-results", 0), "0 activities");
     }
 
     #[test]

@@ -17,6 +17,9 @@ const PAGES: &[&str] = &[
     "/plans/gemensamma-insatsomraden-2021/goals/psykisk-halsa?lang=en",
     "/activities/cross",
     "/organisations/region-orebro-lan",
+    "/activities",
+    "/activities?status=ongoing&year=2021&lang=en",
+    "/overlap",
     "/finns-inte",
 ];
 
@@ -38,6 +41,10 @@ fn every_page_type_passes_axe_core_in_chromium() {
         return;
     }
     let server = common::Server::start();
+    assert!(
+        server.dir.path().join("rodtrad.db").exists(),
+        "served from the default database"
+    );
     let out_dir = root.join("target/browser-screens");
     let output = Command::new("node")
         .arg(&script)

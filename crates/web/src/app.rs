@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::strategy::show))
         .route("/plans/{id}", get(pages::plan::show))
         .route("/plans/{plan}/goals/{node}", get(pages::focus_area::show))
+        .route("/activities", get(pages::search::show))
+        .route("/overlap", get(pages::overlap::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
         .route("/healthz", get(healthz))

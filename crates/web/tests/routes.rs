@@ -198,3 +198,96 @@ async fn a_focus_area_shows_its_timeline_with_a_table_of_the_same_facts_and_its_
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The activity titles in a search result table.
+fn result_titles(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\"><a href=\"/activities/")
+        .skip(1)
+        .filter_map(|s| {
+            s.split_once("\">")
+                .and_then(|(_, rest)| rest.split_once("</a>"))
+                .map(|(t, _)| t.to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_filters_activities_and_the_result_is_a_url() {
+    let app = app().await;
+    let (status, all) = get(&app, "/activities", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        all.contains("54 aktiviteter"),
+        "every activity without filters"
+    );
+    assert!(all.contains("<label for=\"f-q\">"), "labelled form fields");
+
+    let (_, text) = get(&app, "/activities?q=maria", None).await;
+    let titles = result_titles(&text);
+    // Titles and narratives are searched: "Samordnad planering" tells of Maria Ungdom.
+    for t in [
+        "Maria Ungdom länsövergripande",
+        "Utveckla Maria ungdom i hela länet",
+        "Samordnad planering",
+    ] {
+        assert!(titles.contains(&t.to_owned()), "{t} in {titles:?}");
+    }
+    assert!(!titles.contains(&"CROSS".to_owned()));
+
+    let (_, paused) = get(&app, "/activities?status=paused", None).await;
+    assert!(
+        paused.contains("Våld i nära relation inom äldreområdet") && !paused.contains(">CROSS<")
+    );
+
+    let (_, year) = get(&app, "/activities?year=2022", None).await;
+    let titles = result_titles(&year);
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Från daglig verksamhet")),
+        "{titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t == "Liv & hälsa ung 2021"),
+        "ended in 2021"
+    );
+
+    let (_, org) = get(&app, "/activities?org=mockelnforeningarna", None).await;
+    assert_eq!(result_titles(&org), vec!["CROSS"]);
+
+    let (_, level) = get(&app, "/activities?level=indicated&perspective=", None).await;
+    assert!(result_titles(&level).contains(&"Hälso-labb".to_owned()));
+
+    let (_, combined) = get(&app, "/activities?q=maria&status=paused", None).await;
+    assert!(combined.contains("0 aktiviteter"));
+    let (_, unknown) = get(&app, "/activities?status=pausad", None).await;
+    assert!(
+        unknown.contains("0 aktiviteter"),
+        "an unknown value matches nothing"
+    );
+    let (_, en) = get(&app, "/activities?q=cross&lang=en", None).await;
+    assert!(
+        en.contains("1 activity") && en.contains("name=\"lang\" value=\"en\""),
+        "the language stays in the URL"
+    );
+}
+
+#[tokio::test]
+async fn the_overlap_shows_activities_serving_several_plans() {
+    let app = app().await;
+    let (status, html) = get(&app, "/overlap", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Aktiviteter som bidrar till 3 planer")
+            || html.contains("Aktiviteter som bidrar till 2 planer")
+    );
+    assert!(html.contains("<caption>Antal aktiviteter som bidrar till båda planerna"));
+    assert!(
+        html.contains("Handlingsplan Social välfärd")
+            && html.contains("href=\"/activities/cross\"")
+    );
+    assert!(
+        html.contains("<span class=\"sr-only\">bidrar</span>"),
+        "marks have words for screen readers"
+    );
+}

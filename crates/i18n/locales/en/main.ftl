@@ -147,3 +147,30 @@ focus-table-caption = The activities of the timeline
 focus-activity = Activity
 focus-narrative = What the follow-up says
 status-unknown = status not reported
+nav-activities = Activities
+search-title = Activities
+search-form = Search and filter activities
+search-text = Search text
+search-any = any
+search-organisation = Organisation
+search-year = Year
+search-submit = Show
+search-clear = Clear the filters
+search-results = { $count ->
+    [one] 1 activity
+   *[other] { $count } activities
+}
+search-results-caption = The matching activities
+nav-overlap = Overlap
+overlap-title = Where the plans overlap
+overlap-intro = Activities can seldom be said to come from a single action plan. This shows which activities serve goals in several plans, and how many activities each pair of plans shares.
+overlap-serving-n-plans = { $count ->
+    [one] Activities serving 1 plan
+   *[other] Activities serving { $count } plans
+}
+overlap-shared = Shared activities
+overlap-shared-caption = Number of activities serving both plans (the diagonal: the plan's own)
+overlap-per-activity = Activity by activity
+overlap-per-activity-caption = The plans each activity serves
+overlap-plans = Plans
+overlap-yes = serves

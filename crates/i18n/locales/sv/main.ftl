@@ -147,3 +147,30 @@ focus-table-caption = Aktiviteterna i tidslinjen
 focus-activity = Aktivitet
 focus-narrative = Uppföljningens beskrivning
 status-unknown = status ej rapporterad
+nav-activities = Aktiviteter
+search-title = Aktiviteter
+search-form = Sök och filtrera aktiviteter
+search-text = Sök i text
+search-any = alla
+search-organisation = Organisation
+search-year = År
+search-submit = Visa
+search-clear = Rensa filtren
+search-results = { $count ->
+    [one] 1 aktivitet
+   *[other] { $count } aktiviteter
+}
+search-results-caption = Aktiviteterna som matchar
+nav-overlap = Överlapp
+overlap-title = Där planerna överlappar
+overlap-intro = Aktiviteterna kan sällan sägas utgå från en enda handlingsplan. Här syns vilka aktiviteter som bidrar till mål i flera planer, och hur många aktiviteter varje par av planer delar.
+overlap-serving-n-plans = { $count ->
+    [one] Aktiviteter som bidrar till 1 plan
+   *[other] Aktiviteter som bidrar till { $count } planer
+}
+overlap-shared = Delade aktiviteter
+overlap-shared-caption = Antal aktiviteter som bidrar till båda planerna (diagonalen: planens egna)
+overlap-per-activity = Aktivitet för aktivitet
+overlap-per-activity-caption = Planer som varje aktivitet bidrar till
+overlap-plans = Antal planer
+overlap-yes = bidrar

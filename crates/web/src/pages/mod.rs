@@ -3,7 +3,9 @@
 pub mod activity;
 pub mod focus_area;
 pub mod organisation;
+pub mod overlap;
 pub mod plan;
+pub mod search;
 pub mod strategy;
 
 use askama::Template;
@@ -57,6 +59,11 @@ impl Page {
             Lang::Sv => path.to_owned(),
             Lang::En => format!("{path}?lang=en"),
         }
+    }
+
+    /// A message with a count, for plural forms.
+    pub fn count(&self, key: &str, n: usize) -> String {
+        self.lang.count(key, n)
     }
 
     /// A link to the page of an entity, `prefix` + id, in the page's language.

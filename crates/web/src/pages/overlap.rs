@@ -1,0 +1,91 @@
+//! The overlap: which activities serve several plans, and how many activities each pair of plans
+//! shares — the follow-up's "två eller tre [handlingsplaner]" as a picture and a table.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use rodtrad_domain::{Activity, Plan};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::lang::UserLang;
+use crate::pages::{Page, render};
+
+struct Row<'a> {
+    activity: &'a Activity,
+    /// Per plan (in column order): whether the activity serves a goal of it.
+    serves: Vec<bool>,
+    count: usize,
+}
+
+#[derive(Template)]
+#[template(path = "overlap.html")]
+struct OverlapPage<'a> {
+    page: Page,
+    plans: Vec<&'a Plan>,
+    rows: Vec<Row<'a>>,
+    /// Per plan, the activities it shares with each plan (on the diagonal: the plan's own).
+    shared: Vec<(&'a Plan, Vec<usize>)>,
+    /// How many activities serve exactly 1, 2, 3, ... plans, with the words for it.
+    by_count: Vec<(String, usize)>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    UserLang(lang): UserLang,
+) -> Result<Html<String>, AppError> {
+    let model = state.model();
+    let plans: Vec<&Plan> = model.set.plans.iter().collect();
+    let mut rows: Vec<Row> = model
+        .set
+        .activities
+        .iter()
+        .map(|a| {
+            let serves: Vec<bool> = plans
+                .iter()
+                .map(|p| a.serves.iter().any(|g| g.plan == p.id))
+                .collect();
+            let count = serves.iter().filter(|s| **s).count();
+            Row {
+                activity: a,
+                serves,
+                count,
+            }
+        })
+        .filter(|r| r.count > 0)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.activity.title.cmp(&b.activity.title))
+    });
+    let n = plans.len();
+    let mut shared = vec![vec![0; n]; n];
+    for r in &rows {
+        for i in (0..n).filter(|&i| r.serves[i]) {
+            for j in (0..n).filter(|&j| r.serves[j]) {
+                shared[i][j] += 1;
+            }
+        }
+    }
+    let max = rows.iter().map(|r| r.count).max().unwrap_or(0);
+    let by_count = (1..=max)
+        .map(|k| {
+            (
+                lang.count("overlap-serving-n-plans", k),
+                rows.iter().filter(|r| r.count == k).count(),
+            )
+        })
+        .collect();
+    let shared = plans.iter().copied().zip(shared).collect();
+    render(
+        &OverlapPage {
+            page: Page::new(lang, lang.text("overlap-title"), "/overlap"),
+            plans,
+            rows,
+            shared,
+            by_count,
+        },
+        lang,
+    )
+}
