@@ -31,7 +31,20 @@ try {
     const violations = result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
     }));
-    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length }));
+    let print;
+    if (path.includes('/follow-ups/')) {
+      // The report's print layout: no site header or footer, each focus area on a new page.
+      await page.emulateMedia({ media: 'print' });
+      print = await page.evaluate(() => ({
+        headerHidden: getComputedStyle(document.querySelector('header.site')).display === 'none',
+        footerHidden: getComputedStyle(document.querySelector('footer.site')).display === 'none',
+        pageBreaks: [...document.querySelectorAll('.focus-area')]
+          .filter((e) => getComputedStyle(e).breakBefore === 'page').length,
+      }));
+      await page.pdf({ path: `${outDir}/${name}.pdf`, format: 'A4' });
+      await page.emulateMedia({ media: 'screen' });
+    }
+    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length, print }));
     if (violations.length > 0) {
       failures += 1;
       console.log(JSON.stringify(violations, null, 2));

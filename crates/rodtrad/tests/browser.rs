@@ -20,6 +20,7 @@ const PAGES: &[&str] = &[
     "/activities",
     "/activities?status=ongoing&year=2021&lang=en",
     "/overlap",
+    "/follow-ups/uppfoljning-2021",
     "/finns-inte",
 ];
 
@@ -74,6 +75,18 @@ fn every_page_type_passes_axe_core_in_chromium() {
     for line in stdout.lines().filter(|l| !l.contains("/finns-inte")) {
         assert!(line.contains("\"status\":200"), "{line}");
     }
+    let report = stdout
+        .lines()
+        .find(|l| l.contains("/follow-ups/"))
+        .expect("the report");
+    assert!(
+        report.contains("\"print\":{\"headerHidden\":true,\"footerHidden\":true,\"pageBreaks\":8}"),
+        "print layout: {report}"
+    );
+    assert!(
+        out_dir.join("follow_ups_uppfoljning_2021.pdf").exists(),
+        "the report printed to PDF"
+    );
     let (clean, log) = server.stop();
     assert!(clean, "{log}");
 }

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{plan}/goals/{node}", get(pages::focus_area::show))
         .route("/activities", get(pages::search::show))
         .route("/overlap", get(pages::overlap::show))
+        .route("/follow-ups/{id}", get(pages::report::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
         .route("/healthz", get(healthz))

@@ -3,7 +3,9 @@
 //! Only numbers are computed here; `templates/timeline.html` draws them as SVG. A bar's status is
 //! shown by a pattern and in words, never by colour alone.
 
-use rodtrad_domain::{Activity, Status};
+use rodtrad_domain::{Activity, GoalNode, GoalRef, Plan, Status, Vocabulary};
+
+use crate::model::ReadModel;
 
 pub const LABEL_WIDTH: u32 = 300;
 pub const YEAR_WIDTH: u32 = 70;
@@ -106,6 +108,97 @@ pub fn layout<'a>(
         width: x_of(last) + YEAR_WIDTH + 10,
         height: y + 10,
     }
+}
+
+/// A goal's timeline and the table of the same facts, as the focus-area page and the report
+/// show them.
+pub struct TimelineBlock<'a> {
+    /// Unique on its page, for the ids of the chart's title and description.
+    pub id: String,
+    pub title: &'a str,
+    /// `None` when no year at all is known to draw an axis for.
+    pub chart: Option<Chart<'a>>,
+    pub activities: Vec<&'a Activity>,
+    pub statuses: Vec<(Option<Status>, &'static str)>,
+}
+
+/// The activities of a goal, grouped by the goals below it, on a timeline.
+pub fn for_goal<'a>(model: &'a ReadModel, plan: &'a Plan, node: &'a GoalNode) -> TimelineBlock<'a> {
+    let goal = |n: &GoalNode| GoalRef {
+        plan: plan.id.clone(),
+        node: n.id.clone(),
+    };
+    let mut groups: Vec<(Option<&str>, Vec<&Activity>)> =
+        vec![(None, model.serving(&goal(node)).collect())];
+    for child in plan
+        .nodes
+        .iter()
+        .filter(|n| n.parent.as_ref() == Some(&node.id))
+    {
+        let mut acts: Vec<&Activity> = model.serving(&goal(child)).collect();
+        for below in descendants(plan, child) {
+            acts.extend(model.serving(&goal(below)));
+        }
+        let mut seen = std::collections::HashSet::new();
+        acts.retain(|a| seen.insert(&a.id));
+        groups.push((Some(child.title.as_str()), acts));
+    }
+    groups.retain(|(title, acts)| title.is_some() || !acts.is_empty());
+    let activities: Vec<&Activity> = groups.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+    // The axis covers the plan's period, the activities' years, and the year of any follow-up
+    // of the plan, so that activities without a known period still have a chart to sit in.
+    let follow_up_dates = model
+        .set
+        .follow_ups
+        .iter()
+        .filter(|f| f.structure.as_ref() == Some(&plan.id) || f.plans.contains(&plan.id))
+        .map(|f| f.date);
+    let years: Vec<u16> = [plan.period.start, plan.period.end]
+        .into_iter()
+        .chain(follow_up_dates)
+        .chain(
+            activities
+                .iter()
+                .flat_map(|a| [a.period.start, a.period.end]),
+        )
+        .flatten()
+        .map(|d| d.year_value())
+        .collect();
+    let chart = match (years.iter().min(), years.iter().max()) {
+        (Some(&lo), Some(&hi)) if !activities.is_empty() => Some(layout(&groups, (lo, hi))),
+        _ => None,
+    };
+    TimelineBlock {
+        id: node.id.to_string(),
+        title: &node.title,
+        chart,
+        activities,
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (Some(*s), pattern_of(Some(*s))))
+            .chain([(None, pattern_of(None))])
+            .collect(),
+    }
+}
+
+/// Every goal below `node`, at any depth.
+fn descendants<'a>(plan: &'a Plan, node: &'a GoalNode) -> Vec<&'a GoalNode> {
+    let mut out = Vec::new();
+    let mut frontier = vec![node];
+    while let Some(n) = frontier.pop() {
+        for c in plan
+            .nodes
+            .iter()
+            .filter(|c| c.parent.as_ref() == Some(&n.id))
+        {
+            // The tree has no loops once read, but a page must not hang if one slipped in.
+            if out.len() < plan.nodes.len() {
+                out.push(c);
+                frontier.push(c);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ async fn a_focus_area_shows_its_timeline_with_a_table_of_the_same_facts_and_its_
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("<svg role=\"img\""), "the timeline is SVG");
     assert!(
-        html.contains("aria-labelledby=\"tl-title tl-desc\""),
+        html.contains("aria-labelledby=\"tl-title-tillgangliga-insatser-for-sarbara-grupper tl-desc-tillgangliga-insatser-for-sarbara-grupper\""),
         "with a text alternative"
     );
     assert!(html.contains("<table"), "the same facts as a table");
@@ -290,4 +290,46 @@ async fn the_overlap_shows_activities_serving_several_plans() {
         html.contains("<span class=\"sr-only\">bidrar</span>"),
         "marks have words for screen readers"
     );
+}
+
+#[tokio::test]
+async fn the_follow_up_report_is_generated_in_the_structure_of_2021() {
+    let app = app().await;
+    let (status, html) = get(&app, "/follow-ups/uppfoljning-2021", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Uppföljning av handlingsplaner och insatsområden</h1>"));
+    assert!(
+        html.contains("2021-04-22") && html.contains("Ingmar Ångman"),
+        "date and signature"
+    );
+    assert!(
+        html.contains("Inledning") && html.contains("för tidigt att utvärdera"),
+        "the introduction"
+    );
+    // The eight shared focus areas, each a section, in the report's order.
+    let sections = html.matches("<section class=\"focus-area\"").count();
+    assert_eq!(sections, 8);
+    let god = html
+        .find("id=\"area-god-och-nara-vard\"")
+        .expect("God och nära vård");
+    let kompetens = html
+        .find("id=\"area-kompetensforsorjning\"")
+        .expect("Kompetensförsörjning");
+    assert!(god < kompetens);
+    assert!(html.matches("<svg role=\"img\"").count() >= 6, "timelines");
+    assert!(
+        html.contains("ABC Föräldraskapsstödsprogram")
+            && html.contains("Länsgemensam familjehemsutbildning")
+    );
+    assert!(
+        html.contains("break-before: page"),
+        "a print stylesheet with page breaks"
+    );
+    let (_, strategy) = get(&app, "/", None).await;
+    assert!(
+        strategy.contains("href=\"/follow-ups/uppfoljning-2021\""),
+        "reachable from /"
+    );
+    let (status, _) = get(&app, "/follow-ups/1999", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

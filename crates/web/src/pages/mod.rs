@@ -5,6 +5,7 @@ pub mod focus_area;
 pub mod organisation;
 pub mod overlap;
 pub mod plan;
+pub mod report;
 pub mod search;
 pub mod strategy;
 
@@ -104,6 +105,11 @@ impl Page {
     )]
     pub fn status(&self, s: &Status) -> String {
         self.lang.text(&format!("status-{}", s.code()))
+    }
+
+    /// A status in words, or "status not reported".
+    pub fn status_or_unknown(&self, s: Option<&Status>) -> String {
+        s.map_or_else(|| self.t("status-unknown"), |s| self.status(s))
     }
 
     /// An intervention level in words.

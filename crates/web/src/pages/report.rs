@@ -1,0 +1,105 @@
+//! The follow-up report, generated from the data in the structure of the 2021 report: its
+//! introduction, the shared focus areas, and per focus area its timeline, its activities and the
+//! narrative. It is one page that prints as a document.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::lang::UserLang;
+use crate::model::ReadModel;
+use crate::pages::{Page, render};
+use crate::timeline::{self, Line, TimelineBlock};
+
+struct Section<'a> {
+    node: &'a GoalNode,
+    timeline: TimelineBlock<'a>,
+    narrative: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage<'a> {
+    page: Page,
+    model: &'a ReadModel,
+    report: &'a FollowUp,
+    plans: Vec<&'a Plan>,
+    sections: Vec<Section<'a>>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    UserLang(lang): UserLang,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let model = state.model();
+    let report = model
+        .set
+        .follow_ups
+        .iter()
+        .find(|f| f.id.as_str() == id)
+        .ok_or(AppError::NotFound(lang))?;
+    let plans = report
+        .plans
+        .iter()
+        .filter_map(|p| model.plan(p.as_str()))
+        .collect();
+    let narrative = |plan: &Plan, node: &GoalNode| {
+        let goal = GoalRef {
+            plan: plan.id.clone(),
+            node: node.id.clone(),
+        };
+        report
+            .sections
+            .iter()
+            .find(|s| s.node == goal)
+            .map(|s| s.narrative.as_str())
+    };
+    // The report is organised by the top-level goals of its structure; without one, by the
+    // goals its sections name.
+    let sections = match report
+        .structure
+        .as_ref()
+        .and_then(|s| model.plan(s.as_str()))
+    {
+        Some(structure) => structure
+            .nodes
+            .iter()
+            .filter(|n| n.parent.is_none())
+            .map(|n| Section {
+                node: n,
+                timeline: timeline::for_goal(&model, structure, n),
+                narrative: narrative(structure, n),
+            })
+            .collect(),
+        None => report
+            .sections
+            .iter()
+            .filter_map(|s| {
+                let (plan, node) = model.node(&s.node)?;
+                Some(Section {
+                    node,
+                    timeline: timeline::for_goal(&model, plan, node),
+                    narrative: Some(s.narrative.as_str()),
+                })
+            })
+            .collect(),
+    };
+    render(
+        &ReportPage {
+            page: Page::new(
+                lang,
+                report.title.clone(),
+                &format!("/follow-ups/{}", report.id),
+            ),
+            model: &model,
+            report,
+            plans,
+            sections,
+        },
+        lang,
+    )
+}
