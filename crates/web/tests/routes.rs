@@ -333,3 +333,59 @@ async fn the_follow_up_report_is_generated_in_the_structure_of_2021() {
     let (status, _) = get(&app, "/follow-ups/1999", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A new, empty database on the test PostgreSQL server, if `RODTRAD_TEST_POSTGRES` names one.
+async fn postgres_url() -> Option<String> {
+    use sqlx::{Connection, Executor};
+    let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("RODTRAD_REQUIRE_POSTGRES").is_err(),
+            "RODTRAD_TEST_POSTGRES is not set"
+        );
+        return None;
+    };
+    let db = format!("rodtrad_web_{}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+    conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
+        .await
+        .expect("drop");
+    conn.execute(format!("CREATE DATABASE {db}").as_str())
+        .await
+        .expect("create");
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(format!("{base}/{db}"))
+}
+
+#[tokio::test]
+async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
+    let Some(url) = postgres_url().await else {
+        return;
+    };
+    let sqlite = app().await;
+    let store = Store::open(&url).await.expect("postgres");
+    let set =
+        rodtrad_format::parse_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"))
+            .expect("data set");
+    store.import(&set).await.expect("import");
+    let postgres = App {
+        _dir: tempfile::tempdir().expect("tmp"),
+        state: AppState::load(store).await.expect("load"),
+    };
+    for path in [
+        "/",
+        "/plans/social-valfard-2019-2022",
+        "/plans/gemensamma-insatsomraden-2021/goals/psykisk-halsa",
+        "/activities/cross",
+        "/organisations/region-orebro-lan",
+        "/activities?status=ongoing",
+        "/overlap",
+        "/follow-ups/uppfoljning-2021?lang=en",
+    ] {
+        let (a, b) = (
+            get(&sqlite, path, None).await,
+            get(&postgres, path, None).await,
+        );
+        assert_eq!(a.0, StatusCode::OK, "{path}");
+        assert!(a == b, "{path} differs between SQLite and PostgreSQL");
+    }
+}
