@@ -45,3 +45,27 @@ impl IntoResponse for AppError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body");
+        String::from_utf8(bytes.to_vec()).expect("utf-8")
+    }
+
+    #[tokio::test]
+    async fn a_failure_is_a_500_page_in_the_users_language_without_internals() {
+        let response =
+            AppError::Internal(Lang::Sv, "template exploded at line 3".into()).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let html = body(response).await;
+        assert!(html.contains("Något gick fel"), "{html}");
+        assert!(!html.contains("exploded"), "the cause stays in the log");
+        let english = body(AppError::Internal(Lang::En, "x".into()).into_response()).await;
+        assert!(english.contains("Something went wrong"));
+    }
+}
