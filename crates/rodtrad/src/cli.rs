@@ -38,6 +38,17 @@ pub enum Command {
     Export { dir: PathBuf },
     /// Load the built-in Örebro data set into the database.
     Demo,
+    /// Write a synthetic data set of the size asked for into a new (or empty) directory, for
+    /// benchmarks and load tests. The defaults are the size of a whole region.
+    Generate {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 15)]
+        organisations: usize,
+        #[arg(long, default_value_t = 12)]
+        plans: usize,
+        #[arg(long, default_value_t = 2000)]
+        activities: usize,
+    },
     /// Start the web application. On an empty database, the built-in Örebro data set is loaded
     /// first.
     Serve {

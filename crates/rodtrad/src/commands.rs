@@ -54,6 +54,22 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Generate {
+            dir,
+            organisations,
+            plans,
+            activities,
+        } => {
+            let set = crate::generate::data_set(crate::generate::Size {
+                organisations,
+                plans,
+                activities,
+            });
+            let files = rodtrad_format::write(&set);
+            write_files(&dir, &files)?;
+            println!("{}", summary(&set, &dir, lang));
+            Ok(())
+        }
         Command::Serve { bind } => {
             let store = open(&args.database).await?;
             crate::serve::run(store, &bind, lang).await

@@ -7,6 +7,7 @@ mod builtin;
 mod cli;
 mod commands;
 mod error;
+mod generate;
 mod render;
 mod serve;
 

@@ -6,10 +6,12 @@ use std::sync::{Arc, RwLock};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::get;
 use rodtrad_store::Store;
 use tokio::net::TcpListener;
 
+use crate::cache;
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
@@ -32,6 +34,26 @@ impl AppState {
         })
     }
 
+    /// Reads the data again from the store and puts the new read model in place; requests
+    /// under way finish on the old one, and the pages rendered from it go with it.
+    pub async fn reload(&self) -> Result<(), rodtrad_store::StoreError> {
+        let model = Arc::new(ReadModel::new(self.store.export().await?));
+        *self
+            .model
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = model;
+        Ok(())
+    }
+
+    /// How many rendered pages the current read model keeps (for tests and diagnostics).
+    pub fn cached_pages(&self) -> usize {
+        self.model().pages.len()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The current read model; a request keeps the one it started with.
     pub fn model(&self) -> Arc<ReadModel> {
         // A poisoned lock only means a writer panicked mid-swap; the Arc inside is still whole.
@@ -52,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .route("/follow-ups/{id}", get(pages::report::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
+        // Pages only: the health check must ask the database every time.
+        .route_layer(middleware::from_fn_with_state(state.clone(), cache::pages))
         .route("/healthz", get(healthz))
         .fallback(not_found)
         .with_state(state)

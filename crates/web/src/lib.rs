@@ -7,6 +7,7 @@
 //! when the data changes.
 
 mod app;
+mod cache;
 mod error;
 mod lang;
 mod model;

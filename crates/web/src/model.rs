@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::cache::PageCache;
+
 use rodtrad_domain::{
     Activity, DataSet, EffectGoal, GoalNode, GoalRef, Organisation, OverarchingGoal, Plan, Slug,
 };
@@ -19,6 +21,8 @@ pub struct ReadModel {
     nodes: HashMap<GoalRef, (usize, usize)>,
     /// Activities (by index) serving each goal.
     serving: HashMap<GoalRef, Vec<usize>>,
+    /// The pages rendered from this model so far.
+    pub(crate) pages: PageCache,
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
@@ -66,6 +70,7 @@ impl ReadModel {
             nodes,
             serving,
             set,
+            pages: PageCache::default(),
         }
     }
 

@@ -290,6 +290,16 @@ async fn the_overlap_shows_activities_serving_several_plans() {
         html.contains("<span class=\"sr-only\">bidrar</span>"),
         "marks have words for screen readers"
     );
+    // Activities of a single plan are counted, not listed: they are on their plan's page.
+    assert!(html.contains("Aktiviteter som bidrar till 1 plan"));
+    let model = app.state.model();
+    let single = model
+        .set
+        .activities
+        .iter()
+        .find(|a| a.serves.iter().all(|g| g.plan == a.serves[0].plan))
+        .expect("an activity of one plan");
+    assert!(!html.contains(&format!("href=\"/activities/{}\"", single.id)));
 }
 
 #[tokio::test]
@@ -387,5 +397,58 @@ async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
         );
         assert_eq!(a.0, StatusCode::OK, "{path}");
         assert!(a == b, "{path} differs between SQLite and PostgreSQL");
+    }
+}
+
+#[tokio::test]
+async fn pages_are_kept_until_the_data_changes_and_never_served_stale() {
+    let app = app().await;
+    assert_eq!(app.state.cached_pages(), 0);
+    let (_, first) = get(&app, "/plans/psykisk-halsa-2020", None).await;
+    let (_, again) = get(&app, "/plans/psykisk-halsa-2020", None).await;
+    assert_eq!(first, again);
+    let (_, english) = get(&app, "/plans/psykisk-halsa-2020", Some("en")).await;
+    assert_ne!(first, english, "each language is kept apart");
+    assert_eq!(app.state.cached_pages(), 2);
+
+    // Searches with filters, unknown pages and escaped addresses are not kept.
+    get(&app, "/activities?q=psykisk", None).await;
+    get(&app, "/plans/no-such-plan", None).await;
+    get(&app, "/plans/psykisk%2Dhalsa-2020", None).await;
+    get(&app, "/healthz", None).await;
+    assert_eq!(app.state.cached_pages(), 2);
+
+    // The data changes: the next reader sees the change.
+    let mut set = app.state.model().set.clone();
+    let plan = set
+        .plans
+        .iter_mut()
+        .find(|p| p.id.as_str() == "psykisk-halsa-2020")
+        .expect("plan");
+    plan.title = "Handlingsplan för psykisk hälsa, omarbetad".to_owned();
+    app.state.store().import(&set).await.expect("import");
+    app.state.reload().await.expect("reload");
+    assert_eq!(app.state.cached_pages(), 0);
+    let (_, after) = get(&app, "/plans/psykisk-halsa-2020", None).await;
+    assert!(after.contains("omarbetad"), "the new title, not the kept page");
+}
+
+#[tokio::test]
+async fn pages_say_their_language_and_that_the_browser_language_matters() {
+    let app = app().await;
+    for _ in 0..2 {
+        // The first answer is rendered, the second kept: both carry the headers.
+        let res = router(app.state.clone())
+            .oneshot(
+                Request::get("/overlap")
+                    .header("accept-language", "en")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        assert_eq!(res.headers()["content-language"], "en");
+        assert_eq!(res.headers()["vary"], "accept-language");
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
     }
 }

@@ -78,6 +78,9 @@ pub async fn show(
         })
         .collect();
     let shared = plans.iter().copied().zip(shared).collect();
+    // Activities of one plan are on that plan's page and in the counts above; listing them
+    // here too would bury the overlap under a region's thousands of single-plan rows.
+    rows.retain(|r| r.count > 1);
     render(
         &OverlapPage {
             page: Page::new(lang, lang.text("overlap-title"), "/overlap"),
