@@ -1,5 +1,6 @@
 // Loads each page of Röd tråd in headless Chromium, runs axe-core on it (WCAG 2.1 A and AA), saves a
-// screenshot, and checks the print layout of the report. Usage:
+// screenshot, checks that the keyboard reaches the content with focus shown, and checks the print
+// layout of the report. Usage:
 //   node a11y.mjs BASE_URL OUT_DIR PATH...
 // Exits 1 and prints the violations when axe-core finds any.
 import { chromium } from 'playwright-core';
@@ -31,6 +32,34 @@ try {
     const violations = result.violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
     }));
+    // Keyboard: the first Tab reaches the skip link, shown on screen with a focus outline;
+    // following it puts focus on the main content, and the next Tab shows its outline too.
+    await page.keyboard.press('Tab');
+    const focusOf = () => page.evaluate(() => {
+      const e = document.activeElement;
+      const r = e.getBoundingClientRect();
+      const style = getComputedStyle(e);
+      return {
+        tag: e.tagName.toLowerCase(), cls: e.className, id: e.id,
+        onScreen: r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.left < innerWidth,
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+      };
+    });
+    const skip = await focusOf();
+    await page.keyboard.press('Enter');
+    const afterSkip = await focusOf();
+    await page.keyboard.press('Tab');
+    const next = await focusOf();
+    const keyboard = {
+      skipLink: skip.cls === 'skip' && skip.onScreen && skip.outline,
+      toMain: afterSkip.id === 'main',
+      nextVisible: next.onScreen && next.outline && next.tag !== 'body',
+    };
+    if (!keyboard.skipLink || !keyboard.toMain || !keyboard.nextVisible) {
+      failures += 1;
+      console.log(JSON.stringify({ path, keyboard, skip, afterSkip, next }));
+    }
+    await page.goto(base + path, { waitUntil: 'load' });
     let print;
     if (path.includes('/follow-ups/')) {
       // The report's print layout: no site header or footer, each focus area on a new page.
@@ -44,7 +73,7 @@ try {
       await page.pdf({ path: `${outDir}/${name}.pdf`, format: 'A4' });
       await page.emulateMedia({ media: 'screen' });
     }
-    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length, print }));
+    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length, keyboard, print }));
     if (violations.length > 0) {
       failures += 1;
       console.log(JSON.stringify(violations, null, 2));

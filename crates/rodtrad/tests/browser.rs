@@ -68,6 +68,15 @@ fn every_page_type_passes_axe_core_in_chromium() {
         PAGES.len(),
         "{stdout}"
     );
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l
+                .contains("\"keyboard\":{\"skipLink\":true,\"toMain\":true,\"nextVisible\":true}"))
+            .count(),
+        PAGES.len(),
+        "the keyboard reaches the content with focus shown on every page: {stdout}"
+    );
     assert!(
         stdout.contains("\"path\":\"/finns-inte\",\"status\":404"),
         "{stdout}"

@@ -64,14 +64,32 @@ impl PageCache {
     }
 }
 
-/// Whether a page at this address may be kept: a query of nothing but `lang`, and a path
-/// written only one way.
-fn cacheable(path: &str, query: Option<&str>) -> bool {
-    !path.contains('%')
-        && query.is_none_or(|q| {
-            q.split('&')
-                .all(|pair| matches!(pair, "" | "lang=sv" | "lang=en"))
-        })
+/// The key a page at this address is kept under, if it may be kept: a path written only one
+/// way, and a query of nothing but `lang` and a page number written without leading zeros.
+fn key(path: &str, query: Option<&str>, lang: Lang) -> Option<(String, Lang)> {
+    if path.contains('%') {
+        return None;
+    }
+    let mut page = None;
+    for pair in query.unwrap_or_default().split('&') {
+        match pair.split_once('=') {
+            None if pair.is_empty() => {}
+            Some(("lang", "sv" | "en")) => {}
+            Some(("page", n))
+                if page.is_none()
+                    && (1..=4).contains(&n.len())
+                    && !n.starts_with('0')
+                    && n.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                page = Some(n);
+            }
+            _ => return None,
+        }
+    }
+    Some(match page {
+        Some(n) => (format!("{path}?page={n}"), lang),
+        None => (path.to_owned(), lang),
+    })
 }
 
 /// The middleware: answers from the cache, or renders and keeps what rendered well.
@@ -83,15 +101,13 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    if request.method() != Method::GET
-        || !cacheable(request.uri().path(), request.uri().query())
-    {
+    let key = key(request.uri().path(), request.uri().query(), lang);
+    let Some(key) = key.filter(|_| request.method() == Method::GET) else {
         return with_language(next.run(request).await, lang);
-    }
+    };
     // The model is taken before the page renders, so a page rendered from newer data can at
     // worst be kept in an older model that is already on its way out, never the other way.
     let model = state.model();
-    let key = (request.uri().path().to_owned(), lang);
     if let Some(page) = model.pages.get(&key) {
         return with_language(html(page), lang);
     }
@@ -137,16 +153,39 @@ fn with_language(mut response: Response, lang: Lang) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::cacheable;
+    use super::key;
+    use rodtrad_i18n::Lang;
+
+    fn kept(path: &str, query: Option<&str>) -> Option<String> {
+        key(path, query, Lang::Sv).map(|(k, _)| k)
+    }
 
     #[test]
     fn only_addresses_written_one_way_without_filters_are_kept() {
-        assert!(cacheable("/", None));
-        assert!(cacheable("/plans/x", Some("lang=en")));
-        assert!(cacheable("/activities", Some("")));
-        assert!(!cacheable("/activities", Some("q=vård")));
-        assert!(!cacheable("/activities", Some("lang=en&status=ongoing")));
-        assert!(!cacheable("/activities/%61", None));
-        assert!(!cacheable("/", Some("lang=de")));
+        assert_eq!(kept("/", None).as_deref(), Some("/"));
+        assert_eq!(
+            kept("/plans/x", Some("lang=en")).as_deref(),
+            Some("/plans/x")
+        );
+        assert_eq!(
+            kept("/activities", Some("")).as_deref(),
+            Some("/activities")
+        );
+        assert_eq!(
+            kept("/overlap", Some("page=2&lang=en")).as_deref(),
+            Some("/overlap?page=2")
+        );
+        for (path, query) in [
+            ("/activities", Some("q=vård")),
+            ("/activities", Some("lang=en&status=ongoing")),
+            ("/activities/%61", None),
+            ("/", Some("lang=de")),
+            ("/overlap", Some("page=02")),
+            ("/overlap", Some("page=12345")),
+            ("/overlap", Some("page=1&page=2")),
+            ("/overlap", Some("page=x")),
+        ] {
+            assert_eq!(kept(path, query), None, "{path}?{query:?}");
+        }
     }
 }

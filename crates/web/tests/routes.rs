@@ -430,7 +430,10 @@ async fn pages_are_kept_until_the_data_changes_and_never_served_stale() {
     app.state.reload().await.expect("reload");
     assert_eq!(app.state.cached_pages(), 0);
     let (_, after) = get(&app, "/plans/psykisk-halsa-2020", None).await;
-    assert!(after.contains("omarbetad"), "the new title, not the kept page");
+    assert!(
+        after.contains("omarbetad"),
+        "the new title, not the kept page"
+    );
 }
 
 #[tokio::test]
@@ -451,4 +454,57 @@ async fn pages_say_their_language_and_that_the_browser_language_matters() {
         assert_eq!(res.headers()["vary"], "accept-language");
         assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
     }
+}
+
+#[tokio::test]
+async fn long_lists_come_a_page_at_a_time_with_links_that_keep_the_filters() {
+    let app = app().await;
+    // 450 copies of an activity that serves two plans: three pages of 200.
+    let mut set = app.state.model().set.clone();
+    let template = set
+        .activities
+        .iter()
+        .find(|a| a.id.as_str() == "cross")
+        .expect("cross")
+        .clone();
+    for i in 0..450 {
+        let mut a = template.clone();
+        a.id = rodtrad_domain::Slug::parse(&format!("kopia-{i:03}")).expect("slug");
+        a.title = format!("Kopia {i:03}");
+        set.activities.push(a);
+    }
+    app.state.store().import(&set).await.expect("import");
+    app.state.reload().await.expect("reload");
+
+    let (status, first) = get(&app, "/overlap", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("Visar 1–200 av"), "{first}");
+    assert!(first.contains("rel=\"next\" href=\"/overlap?page=2\""));
+    let (status, third) = get(&app, "/overlap?page=3&lang=en", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        third.contains("rel=\"prev\" href=\"/overlap?page=2&#38;lang=en\""),
+        "{}",
+        third.split("class=\"paging\"").nth(1).unwrap_or_default()
+    );
+    assert!(!third.contains("rel=\"next\""));
+    assert!(third.contains("aria-current=\"page\""));
+    for beyond in ["/overlap?page=9", "/overlap?page=0", "/activities?page=x"] {
+        assert_eq!(
+            get(&app, beyond, None).await.0,
+            StatusCode::NOT_FOUND,
+            "{beyond}"
+        );
+    }
+
+    let (_, search) = get(&app, "/activities?q=kopia&status=", None).await;
+    assert!(
+        search.contains("450 aktiviteter"),
+        "the count is of all pages"
+    );
+    assert!(search.contains("href=\"/activities?q=kopia&#38;page=3\""));
+    assert_eq!(search.matches("href=\"/activities/kopia-").count(), 200);
+    let (_, last) = get(&app, "/activities?q=kopia&page=3", None).await;
+    assert_eq!(last.matches("href=\"/activities/kopia-").count(), 50);
+    assert!(last.contains("Kopia 449"));
 }

@@ -180,3 +180,7 @@ report-plans = Action plans followed up
 report-focus-areas = Shared focus areas
 report-no-activities = No activities are recorded in this focus area.
 strategy-follow-ups = Follow-ups
+paging-label = Pages
+paging-showing = Showing { $from }–{ $to } of { $total }
+paging-previous = Previous
+paging-next = Next

@@ -180,3 +180,7 @@ report-plans = Handlingsplaner som följs upp
 report-focus-areas = Gemensamma insatsområden
 report-no-activities = Inga aktiviteter är registrerade i insatsområdet.
 strategy-follow-ups = Uppföljningar
+paging-label = Sidor
+paging-showing = Visar { $from }–{ $to } av { $total }
+paging-previous = Föregående
+paging-next = Nästa

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod focus_area;
 pub mod organisation;
 pub mod overlap;
+pub mod paging;
 pub mod plan;
 pub mod report;
 pub mod search;

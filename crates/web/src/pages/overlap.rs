@@ -2,13 +2,14 @@
 //! shares — the follow-up's "två eller tre [handlingsplaner]" as a picture and a table.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use rodtrad_domain::{Activity, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::lang::UserLang;
+use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
 
 struct Row<'a> {
@@ -23,16 +24,24 @@ struct Row<'a> {
 struct OverlapPage<'a> {
     page: Page,
     plans: Vec<&'a Plan>,
+    /// This page's rows of the activities serving several plans.
     rows: Vec<Row<'a>>,
+    paging: Paging,
     /// Per plan, the activities it shares with each plan (on the diagonal: the plan's own).
     shared: Vec<(&'a Plan, Vec<usize>)>,
     /// How many activities serve exactly 1, 2, 3, ... plans, with the words for it.
     by_count: Vec<(String, usize)>,
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     UserLang(lang): UserLang,
+    Query(query): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     let model = state.model();
     let plans: Vec<&Plan> = model.set.plans.iter().collect();
@@ -81,11 +90,21 @@ pub async fn show(
     // Activities of one plan are on that plan's page and in the counts above; listing them
     // here too would bury the overlap under a region's thousands of single-plan rows.
     rows.retain(|r| r.count > 1);
+    let paging = Paging::new(
+        query.page.as_deref(),
+        rows.len(),
+        PER_PAGE,
+        "/overlap",
+        Vec::new(),
+    )
+    .ok_or(AppError::NotFound(lang))?;
+    let rows = rows.drain(paging.range()).collect();
     render(
         &OverlapPage {
             page: Page::new(lang, lang.text("overlap-title"), "/overlap"),
             plans,
             rows,
+            paging,
             shared,
             by_count,
         },

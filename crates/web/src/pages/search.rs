@@ -11,6 +11,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
+use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
 
 /// The filters as they arrive in the URL; empty fields filter nothing.
@@ -28,6 +29,8 @@ pub struct Filters {
     pub org: String,
     #[serde(default)]
     pub year: String,
+    /// Which page of the result; not a filter.
+    pub page: Option<String>,
 }
 
 impl Filters {
@@ -64,6 +67,22 @@ impl Filters {
         text && status && level && perspective && org && year
     }
 
+    /// The filters that are set, as the address's parameters, for links to other pages.
+    fn params(&self) -> Vec<(String, String)> {
+        [
+            ("q", &self.q),
+            ("status", &self.status),
+            ("level", &self.level),
+            ("perspective", &self.perspective),
+            ("org", &self.org),
+            ("year", &self.year),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         [
             &self.q,
@@ -84,7 +103,9 @@ struct SearchPage<'a> {
     page: Page,
     model: &'a ReadModel,
     filters: Filters,
+    /// This page of the result.
     results: Vec<&'a Activity>,
+    paging: Paging,
     statuses: &'static [Status],
     levels: &'static [InterventionLevel],
     perspectives: &'a [Perspective],
@@ -97,12 +118,21 @@ pub async fn show(
     Query(filters): Query<Filters>,
 ) -> Result<Html<String>, AppError> {
     let model = state.model();
-    let results = model
+    let mut results: Vec<&Activity> = model
         .set
         .activities
         .iter()
         .filter(|a| filters.matches(a))
         .collect();
+    let paging = Paging::new(
+        filters.page.as_deref(),
+        results.len(),
+        PER_PAGE,
+        "/activities",
+        filters.params(),
+    )
+    .ok_or(AppError::NotFound(lang))?;
+    let results = results.drain(paging.range()).collect();
     // Only organisations that take part in some activity are worth filtering by.
     let involved = |o: &&Organisation| {
         model.set.activities.iter().any(|a| {
@@ -120,6 +150,7 @@ pub async fn show(
             model: &model,
             filters,
             results,
+            paging,
             statuses: Status::ALL,
             levels: InterventionLevel::ALL,
             perspectives: &model.set.perspectives,
