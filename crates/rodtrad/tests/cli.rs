@@ -254,3 +254,33 @@ fn import_and_export_round_trip_through_the_command_line_on_every_backend() {
         assert_eq!(files_of(&tmp.path().join(&dir)), expected, "{url}");
     }
 }
+
+#[test]
+fn generate_writes_a_valid_synthetic_set_of_the_size_asked_for() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = rodtrad(
+        &[
+            "generate",
+            "gen",
+            "--organisations",
+            "4",
+            "--plans",
+            "3",
+            "--activities",
+            "50",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("4 organisationer, 3 planer, 48 mål, 50 aktiviteter"),
+        "{}",
+        stdout(&out)
+    );
+    let check = rodtrad(&["validate", "gen"], dir.path());
+    assert!(check.status.success(), "{}", stderr(&check));
+    // Like export, it never writes into a directory that holds something else.
+    let again = rodtrad(&["generate", "gen"], dir.path());
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("inte tom"), "{}", stderr(&again));
+}
