@@ -14,6 +14,6 @@ pub use date::{DateError, PartialDate, Period};
 pub use model::*;
 pub use slug::{GoalRef, Slug, SlugError};
 pub use vocab::{
-    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind, Status,
-    UnknownValue, Vocabulary,
+    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind, Role,
+    Status, UnknownValue, Vocabulary,
 };

@@ -108,6 +108,24 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What a person may do, within a scope: a plan (its owner or a reader of its drafts), or
+    /// an organisation (a contributor, who keeps the activities it leads). Administrators are
+    /// not a role in a scope but a mark on the account.
+    Role {
+        PlanOwner = "plan_owner",
+        Contributor = "contributor",
+        Reader = "reader",
+    }
+}
+
+impl Role {
+    /// Whether the role's scope is an organisation (otherwise a plan).
+    pub fn scoped_to_organisation(self) -> bool {
+        self == Role::Contributor
+    }
+}
+
 /// A Swedish municipality code (kommunkod): exactly four digits, the first two the county's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MunicipalityCode(String);

@@ -49,11 +49,31 @@ pub enum Command {
         #[arg(long, default_value_t = 2000)]
         activities: usize,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Start the web application. On an empty database, the built-in Örebro data set is loaded
     /// first.
     Serve {
         /// The address and port to listen on.
         #[arg(long, env = "RODTRAD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is asked for at the terminal, or read from the first
+    /// line of standard input when that is not a terminal.
+    Add {
+        email: String,
+        /// The person's name, as shown in the record of changes.
+        #[arg(long)]
+        name: Option<String>,
+        /// An administrator, who may do everything (the first account should be one).
+        #[arg(long)]
+        admin: bool,
     },
 }

@@ -8,7 +8,7 @@ use rodtrad_i18n::Lang;
 use rodtrad_store::{Backend, Changes, Store, StoreError};
 
 use crate::builtin;
-use crate::cli::{Args, Command};
+use crate::cli::{Args, Command, UserCommand};
 use crate::error::CliError;
 
 pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
@@ -68,6 +68,14 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             let files = rodtrad_format::write(&set);
             write_files(&dir, &files)?;
             println!("{}", summary(&set, &dir, lang));
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Add { email, name, admin },
+        } => {
+            let store = open(&args.database).await?;
+            let said = crate::user::add(&store, &email, name.as_deref(), admin, lang).await?;
+            println!("{said}");
             Ok(())
         }
         Command::Serve { bind } => {

@@ -10,6 +10,7 @@ mod error;
 mod generate;
 mod render;
 mod serve;
+mod user;
 
 use std::process::ExitCode;
 

@@ -284,3 +284,83 @@ fn generate_writes_a_valid_synthetic_set_of_the_size_asked_for() {
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("inte tom"), "{}", stderr(&again));
 }
+
+fn rodtrad_with_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("RODTRAD_LANG")
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run rodtrad");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("output")
+}
+
+#[test]
+fn the_first_administrator_is_made_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path(), "users") {
+        let add = |args: &[&str], password: &str| {
+            let mut all = vec!["--database", db.as_str(), "user", "add"];
+            all.extend_from_slice(args);
+            rodtrad_with_stdin(&all, dir.path(), password)
+        };
+        let out = add(&["--admin", "Anna.Admin@Region.se"], "ett långt lösenord\n");
+        assert!(out.status.success(), "{db}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Administratören anna.admin@region.se är skapad"));
+
+        let again = add(&["anna.admin@region.se"], "ett annat långt lösenord\n");
+        assert_eq!(again.status.code(), Some(1));
+        assert!(
+            stderr(&again).contains("finns redan ett konto"),
+            "{}",
+            stderr(&again)
+        );
+
+        let short = add(&["kort@region.se"], "kort\n");
+        assert_eq!(short.status.code(), Some(1));
+        assert!(
+            stderr(&short).contains("minst 12 tecken"),
+            "{}",
+            stderr(&short)
+        );
+
+        let bad = add(&["--lang", "en", "inte-en-adress"], "ett långt lösenord\n");
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(
+            stderr(&bad).contains("is not an e-mail address"),
+            "{}",
+            stderr(&bad)
+        );
+
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let store = rodtrad_store::Store::open(&db).await.expect("open");
+            let accounts = store.accounts().await.expect("accounts");
+            assert_eq!(
+                accounts.len(),
+                1,
+                "{db}: nothing was made of the refused ones"
+            );
+            assert!(accounts[0].is_admin);
+            let (_, hash) = store
+                .account_by_email("ANNA.ADMIN@region.se")
+                .await
+                .expect("query")
+                .expect("account");
+            assert!(rodtrad_auth::verify_password("ett långt lösenord", &hash));
+            store.close().await;
+        });
+    }
+}

@@ -5,6 +5,7 @@
 //! (the migrations' column types, SQLite's journal mode) is decided once, in [`Store::open`].
 //! Each backend has its own migrations under `migrations/`, applied when the store opens.
 
+mod accounts;
 mod export;
 mod import;
 mod sql;
@@ -15,6 +16,7 @@ use rodtrad_domain::DataSet;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
+pub use accounts::{Account, Grant, Session};
 pub use sql::Changes;
 
 /// Which database a store runs on.
@@ -35,6 +37,9 @@ pub enum StoreError {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Query(#[from] sqlx::Error),
+    /// Something with this key exists already (an account's address).
+    #[error("{0} exists already")]
+    Duplicate(String),
 }
 
 /// The red thread's storage.

@@ -266,3 +266,109 @@ fn the_migrations_of_both_backends_describe_the_same_schema() {
         );
     }
 }
+
+#[tokio::test]
+async fn accounts_roles_sessions_and_failed_logins() {
+    use rodtrad_domain::{Role, Slug};
+    use rodtrad_store::{Grant, StoreError};
+    let fresh = fresh().await;
+    for store in &fresh.stores {
+        let b = store.backend();
+        let anna = store
+            .create_account("Anna@Region.se", Some("Anna"), "$argon2id$hash", true, 100)
+            .await
+            .expect("create");
+        assert_eq!(
+            anna.email, "anna@region.se",
+            "{b:?}: addresses are kept in lower case"
+        );
+        assert!(anna.is_admin && !anna.disabled);
+        assert!(matches!(
+            store
+                .create_account("ANNA@region.se", None, "x", false, 100)
+                .await,
+            Err(StoreError::Duplicate(_))
+        ));
+        let bo = store
+            .create_account("bo@kommun.se", None, "$argon2id$other", false, 100)
+            .await
+            .expect("create");
+        let owner = Grant {
+            role: Role::PlanOwner,
+            scope: Slug::parse("social-valfard-2019-2022").expect("slug"),
+        };
+        let contributor = Grant {
+            role: Role::Contributor,
+            scope: Slug::parse("orebro-kommun").expect("slug"),
+        };
+        store.grant(bo.id, &owner).await.expect("grant");
+        store
+            .grant(bo.id, &owner)
+            .await
+            .expect("granting twice is fine");
+        store.grant(bo.id, &contributor).await.expect("grant");
+        assert_eq!(
+            store.grants(bo.id).await.expect("grants"),
+            vec![owner.clone(), contributor.clone()]
+        );
+        store.revoke(bo.id, &contributor).await.expect("revoke");
+        assert_eq!(
+            store.grants(bo.id).await.expect("grants"),
+            vec![owner.clone()]
+        );
+
+        store
+            .create_session("hash-1", bo.id, "csrf-1", 1000, 2000)
+            .await
+            .expect("session");
+        let s = store
+            .session("hash-1", 1500)
+            .await
+            .expect("query")
+            .expect("live");
+        assert_eq!((s.account.id, s.csrf_token.as_str()), (bo.id, "csrf-1"));
+        assert_eq!(s.grants, vec![owner.clone()]);
+        assert!(
+            store
+                .session("hash-1", 2000)
+                .await
+                .expect("query")
+                .is_none(),
+            "ran out"
+        );
+        assert!(store.session("other", 1500).await.expect("query").is_none());
+        store.delete_session("hash-1").await.expect("log out");
+        assert!(
+            store
+                .session("hash-1", 1500)
+                .await
+                .expect("query")
+                .is_none()
+        );
+
+        assert_eq!(
+            store.login_failures("bo@kommun.se").await.expect("q"),
+            (0, 0)
+        );
+        store
+            .record_login_failure("BO@kommun.se", 10)
+            .await
+            .expect("fail");
+        store
+            .record_login_failure("bo@kommun.se", 12)
+            .await
+            .expect("fail");
+        assert_eq!(
+            store.login_failures("bo@kommun.se").await.expect("q"),
+            (2, 12)
+        );
+        store
+            .clear_login_failures("bo@kommun.se")
+            .await
+            .expect("clear");
+        assert_eq!(
+            store.login_failures("bo@kommun.se").await.expect("q"),
+            (0, 0)
+        );
+    }
+}

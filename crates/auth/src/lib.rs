@@ -1,0 +1,19 @@
+//! Accounts of Röd tråd: password hashing, session tokens, the slowing of failed log-ins, and
+//! who may do what ([`Access`]).
+//!
+//! Everything here is policy and arithmetic, with no storage and no web: the store keeps what
+//! this crate produces, and the web layer asks it for decisions, so the rules are in one place
+//! and tested on their own.
+
+mod access;
+mod password;
+mod throttle;
+mod token;
+
+pub use access::Access;
+pub use password::{
+    MIN_LENGTH as MIN_PASSWORD_LENGTH, PasswordError, check_new_password, hash_password,
+    verify_password,
+};
+pub use throttle::{FREE_ATTEMPTS, wait_before_next_attempt};
+pub use token::{TokenError, new_token, token_hash};

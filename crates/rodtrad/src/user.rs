@@ -1,0 +1,118 @@
+//! `rodtrad user add`: accounts made from the command line, the first administrator above all.
+
+use std::io::{BufRead, IsTerminal};
+
+use rodtrad_auth::PasswordError;
+use rodtrad_i18n::Lang;
+use rodtrad_store::{Store, StoreError};
+
+use crate::error::CliError;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The new password: asked for twice at a terminal, or the first line of standard input.
+fn read_password(lang: Lang) -> Result<String, CliError> {
+    let failed =
+        |e: std::io::Error| CliError::message("cli-password-read", vec![("detail", e.to_string())]);
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(lang.text("cli-password-prompt")).map_err(failed)?;
+        let second = rpassword::prompt_password(lang.text("cli-password-again")).map_err(failed)?;
+        if first != second {
+            return Err(CliError::message("cli-password-mismatch", Vec::new()));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(failed)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+}
+
+/// A plausible e-mail address: one `@` with something on each side and a dot in the domain.
+/// Whether mail arrives there is not ours to know.
+fn plausible_email(email: &str) -> bool {
+    let email = email.trim();
+    email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !email.chars().any(char::is_whitespace)
+    })
+}
+
+pub async fn add(
+    store: &Store,
+    email: &str,
+    name: Option<&str>,
+    admin: bool,
+    lang: Lang,
+) -> Result<String, CliError> {
+    if !plausible_email(email) {
+        return Err(CliError::message(
+            "cli-email-invalid",
+            vec![("email", email.to_owned())],
+        ));
+    }
+    let password = read_password(lang)?;
+    let hash = rodtrad_auth::hash_password(&password).map_err(|e| match e {
+        PasswordError::TooShort => CliError::message(
+            "cli-password-too-short",
+            vec![("min", rodtrad_auth::MIN_PASSWORD_LENGTH.to_string())],
+        ),
+        PasswordError::TooLong => CliError::message("cli-password-too-long", Vec::new()),
+        PasswordError::Hashing(detail) => {
+            CliError::message("cli-password-read", vec![("detail", detail)])
+        }
+    })?;
+    let account = store
+        .create_account(email, name, &hash, admin, now())
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(email) => {
+                CliError::message("cli-account-exists", vec![("email", email)])
+            }
+            other => CliError::message("cli-database-failed", vec![("detail", other.to_string())]),
+        })?;
+    Ok(lang.format(
+        if admin {
+            "cli-admin-added"
+        } else {
+            "cli-user-added"
+        },
+        &[("email", account.email)],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_email;
+
+    #[test]
+    fn addresses_need_a_local_part_and_a_domain() {
+        for ok in ["anna@region.se", "a.b+c@orebro.kommun.se"] {
+            assert!(plausible_email(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "anna",
+            "@region.se",
+            "anna@",
+            "anna@region",
+            "anna@.se",
+            "a b@region.se",
+            "a@b@c.se",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Accounts, their roles, log-in sessions and failed log-ins.
+//!
+//! The store keeps only what it is given: passwords arrive hashed and session tokens as their
+//! hashes, so neither a password nor a usable token is ever written to the database.
+
+use rodtrad_domain::{Role, Slug, Vocabulary};
+use sqlx::{AnyPool, Row};
+
+use crate::{Store, StoreError};
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    /// Always lower case: the same address typed in another case is the same account.
+    pub email: String,
+    pub name: Option<String>,
+    pub is_admin: bool,
+    pub disabled: bool,
+}
+
+/// A role in a scope: a plan's slug, or for a contributor an organisation's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: Slug,
+}
+
+/// A signed-in session as stored: whose it is, and its anti-forgery token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub grants: Vec<Grant>,
+    pub csrf_token: String,
+    pub expires_at: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, email, name, is_admin, disabled";
+
+fn account(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
+    Ok(Account {
+        id: row.try_get(0)?,
+        email: row.try_get(1)?,
+        name: row.try_get(2)?,
+        is_admin: row.try_get::<i64, _>(3)? != 0,
+        disabled: row.try_get::<i64, _>(4)? != 0,
+    })
+}
+
+async fn grants_of(pool: &AnyPool, account_id: i64) -> Result<Vec<Grant>, StoreError> {
+    let rows = sqlx::query("SELECT role, scope FROM role_grant WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for row in rows {
+        let role: String = row.try_get(0)?;
+        let scope: String = row.try_get(1)?;
+        // The schema's CHECK keeps roles to the vocabulary; a slug is whatever was granted,
+        // and only valid ones are accepted by `grant`.
+        if let (Ok(role), Ok(scope)) = (Role::parse(&role), Slug::parse(&scope)) {
+            grants.push(Grant { role, scope });
+        }
+    }
+    grants.sort();
+    Ok(grants)
+}
+
+impl Store {
+    /// Creates an account; `StoreError::Duplicate` if the address is taken.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        name: Option<&str>,
+        password_hash: &str,
+        is_admin: bool,
+        now: i64,
+    ) -> Result<Account, StoreError> {
+        let email = email.trim().to_lowercase();
+        let taken = sqlx::query("SELECT 1 FROM account WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Duplicate(email));
+        }
+        let row = sqlx::query(&format!(
+            "INSERT INTO account (email, name, password_hash, is_admin, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING {ACCOUNT_COLUMNS}"
+        ))
+        .bind(&email)
+        .bind(name.map(str::to_owned))
+        .bind(password_hash)
+        .bind(i64::from(is_admin))
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match &e {
+            // Two creations of the same address at once: the second loses.
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Duplicate(email.clone())
+            }
+            _ => StoreError::Query(e),
+        })?;
+        Ok(account(&row)?)
+    }
+
+    /// An account and its password hash, by address (in any case).
+    pub async fn account_by_email(
+        &self,
+        email: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, password_hash FROM account WHERE email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((account(&r)?, r.try_get(5)?))).transpose()
+    }
+
+    pub async fn account(&self, id: i64) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| account(&r)).transpose()?)
+    }
+
+    /// Every account, by address.
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY email"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(account).collect::<sqlx::Result<_>>()?)
+    }
+
+    pub async fn grants(&self, account_id: i64) -> Result<Vec<Grant>, StoreError> {
+        grants_of(&self.pool, account_id).await
+    }
+
+    /// Gives a role; giving one that is already held changes nothing.
+    pub async fn grant(&self, account_id: i64, grant: &Grant) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO role_grant (account_id, role, scope) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id, role, scope) DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(grant.role.code())
+        .bind(grant.scope.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn revoke(&self, account_id: i64, grant: &Grant) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM role_grant WHERE account_id = $1 AND role = $2 AND scope = $3")
+            .bind(account_id)
+            .bind(grant.role.code())
+            .bind(grant.scope.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a new session under the hash of its token.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        csrf_token: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        // Sessions that ran out are removed as new ones arrive, so the table does not grow.
+        sqlx::query("DELETE FROM login_session WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_session (token_hash, account_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session with this token hash, if it has not run out and its account is not
+    /// disabled.
+    pub async fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
+        let row = sqlx::query(
+            "SELECT a.id, a.email, a.name, a.is_admin, a.disabled, s.csrf_token, s.expires_at \
+             FROM login_session s JOIN account a ON a.id = s.account_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let account = account(&row)?;
+        let grants = grants_of(&self.pool, account.id).await?;
+        Ok(Some(Session {
+            account,
+            grants,
+            csrf_token: row.try_get(5)?,
+            expires_at: row.try_get(6)?,
+        }))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_session WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed log-ins for an address in a row, and when the last one was.
+    pub async fn login_failures(&self, email: &str) -> Result<(u32, i64), StoreError> {
+        let row =
+            sqlx::query("SELECT failures, last_failure_at FROM login_failure WHERE email = $1")
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => (
+                u32::try_from(r.try_get::<i64, _>(0)?).unwrap_or(u32::MAX),
+                r.try_get(1)?,
+            ),
+            None => (0, 0),
+        })
+    }
+
+    pub async fn record_login_failure(&self, email: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 1, $2) \
+             ON CONFLICT (email) DO UPDATE \
+             SET failures = login_failure.failures + 1, last_failure_at = $2",
+        )
+        .bind(email.trim().to_lowercase())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failure WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
