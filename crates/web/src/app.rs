@@ -7,21 +7,26 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use rodtrad_store::Store;
 use tokio::net::TcpListener;
 
 use crate::cache;
+use crate::csrf;
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages;
+use crate::session;
 
 /// What every request can reach: the store and the current read model.
 #[derive(Debug, Clone)]
 pub struct AppState {
     store: Store,
     model: Arc<RwLock<Arc<ReadModel>>>,
+    /// Whether cookies are marked `Secure` (sent over HTTPS only): on, unless turned off for
+    /// a plain-HTTP test setup.
+    secure_cookies: bool,
 }
 
 impl AppState {
@@ -31,7 +36,19 @@ impl AppState {
         Ok(Self {
             store,
             model: Arc::new(RwLock::new(Arc::new(ReadModel::new(set)))),
+            secure_cookies: true,
         })
+    }
+
+    /// Cookies without the `Secure` mark, for serving over plain HTTP beyond localhost.
+    #[must_use]
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
     }
 
     /// Reads the data again from the store and puts the new read model in place; requests
@@ -76,8 +93,16 @@ pub fn router(state: AppState) -> Router {
         .route("/organisations/{id}", get(pages::organisation::show))
         // Pages only: the health check must ask the database every time.
         .route_layer(middleware::from_fn_with_state(state.clone(), cache::pages))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
         .route("/healthz", get(healthz))
         .fallback(not_found)
+        // Outermost last: the session is found first, then forms are checked for forgery.
+        .layer(middleware::from_fn(csrf::verify))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve,
+        ))
         .with_state(state)
 }
 

@@ -24,6 +24,7 @@ use rodtrad_i18n::Lang;
 
 use crate::app::AppState;
 use crate::lang;
+use crate::session::SignedIn;
 
 /// Pages by path and language.
 #[derive(Default)]
@@ -101,8 +102,13 @@ pub async fn pages(State(state): State<AppState>, request: Request, next: Next) 
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
+    // A signed-in person may see drafts and their own controls: their pages are their own.
+    let signed_in = request
+        .extensions()
+        .get::<SignedIn>()
+        .is_some_and(|s| s.0.is_some());
     let key = key(request.uri().path(), request.uri().query(), lang);
-    let Some(key) = key.filter(|_| request.method() == Method::GET) else {
+    let Some(key) = key.filter(|_| request.method() == Method::GET && !signed_in) else {
         return with_language(next.run(request).await, lang);
     };
     // The model is taken before the page renders, so a page rendered from newer data can at

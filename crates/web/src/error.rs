@@ -1,4 +1,4 @@
-//! Failures as pages: a 404 or 500 in the user's language, with the cause in the log only.
+//! Failures as pages: a 400, 403, 404 or 500 in the user's language, with the cause in the log only.
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -10,6 +10,11 @@ use crate::pages::Page;
 #[derive(Debug)]
 pub enum AppError {
     NotFound(Lang),
+    /// A request that would change something without the right to, or without the
+    /// anti-forgery token.
+    Forbidden(Lang),
+    /// A request too large or malformed to read.
+    BadRequest(Lang),
     /// The cause is logged, never shown.
     Internal(Lang, String),
 }
@@ -26,6 +31,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, lang, key) = match &self {
             AppError::NotFound(lang) => (StatusCode::NOT_FOUND, *lang, "error-not-found"),
+            AppError::Forbidden(lang) => (StatusCode::FORBIDDEN, *lang, "error-forbidden"),
+            AppError::BadRequest(lang) => (StatusCode::BAD_REQUEST, *lang, "error-bad-request"),
             AppError::Internal(lang, cause) => {
                 tracing::error!(%cause, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, *lang, "error-internal")

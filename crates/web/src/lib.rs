@@ -8,10 +8,12 @@
 
 mod app;
 mod cache;
+mod csrf;
 mod error;
 mod lang;
 mod model;
 mod pages;
+mod session;
 mod timeline;
 
 pub use app::{AppState, router, serve};

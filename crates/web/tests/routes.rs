@@ -7,25 +7,10 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use rodtrad_store::Store;
 use rodtrad_web::{AppState, router};
+
+mod common;
+use common::{App, app, postgres_url};
 use tower::ServiceExt;
-
-struct App {
-    _dir: tempfile::TempDir,
-    state: AppState,
-}
-
-async fn app() -> App {
-    let dir = tempfile::tempdir().expect("tmp");
-    let store = Store::open(&format!("sqlite:{}", dir.path().join("web.db").display()))
-        .await
-        .expect("store");
-    let set =
-        rodtrad_format::parse_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"))
-            .expect("data set");
-    store.import(&set).await.expect("import");
-    let state = AppState::load(store).await.expect("load");
-    App { _dir: dir, state }
-}
 
 async fn get(app: &App, uri: &str, accept_language: Option<&str>) -> (StatusCode, String) {
     let mut req = Request::get(uri);
@@ -344,31 +329,9 @@ async fn the_follow_up_report_is_generated_in_the_structure_of_2021() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-/// A new, empty database on the test PostgreSQL server, if `RODTRAD_TEST_POSTGRES` names one.
-async fn postgres_url() -> Option<String> {
-    use sqlx::{Connection, Executor};
-    let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") else {
-        assert!(
-            std::env::var("RODTRAD_REQUIRE_POSTGRES").is_err(),
-            "RODTRAD_TEST_POSTGRES is not set"
-        );
-        return None;
-    };
-    let db = format!("rodtrad_web_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
-    conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
-        .await
-        .expect("drop");
-    conn.execute(format!("CREATE DATABASE {db}").as_str())
-        .await
-        .expect("create");
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some(format!("{base}/{db}"))
-}
-
 #[tokio::test]
 async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
-    let Some(url) = postgres_url().await else {
+    let Some(url) = postgres_url("pages").await else {
         return;
     };
     let sqlite = app().await;

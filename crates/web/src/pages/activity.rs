@@ -8,9 +8,9 @@ use rodtrad_domain::{Activity, EffectGoal, GoalNode, OverarchingGoal, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 /// One strand of the red thread: a plan, the path down its tree, and what the plan serves.
 struct Thread<'a> {
@@ -31,9 +31,10 @@ struct ActivityPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let activity = model.activity(&id).ok_or(AppError::NotFound(lang))?;
     let threads = activity
@@ -62,7 +63,8 @@ pub async fn show(
                 lang,
                 activity.title.clone(),
                 &format!("/activities/{}", activity.id),
-            ),
+            )
+            .with(&viewer),
             model: &model,
             activity,
             threads,

@@ -9,9 +9,9 @@ use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 use crate::timeline::{self, Line, TimelineBlock};
 
 #[derive(Template)]
@@ -28,9 +28,10 @@ struct FocusAreaPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Path((plan_id, node_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let plan = model.plan(&plan_id).ok_or(AppError::NotFound(lang))?;
     let node = plan
@@ -59,7 +60,8 @@ pub async fn show(
                 lang,
                 node.title.clone(),
                 &format!("/plans/{}/goals/{}", plan.id, node.id),
-            ),
+            )
+            .with(&viewer),
             model: &model,
             plan,
             node,

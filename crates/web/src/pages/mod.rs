@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod focus_area;
+pub mod login;
 pub mod organisation;
 pub mod overlap;
 pub mod paging;
@@ -20,6 +21,7 @@ use rodtrad_domain::{
 use rodtrad_i18n::Lang;
 
 use crate::error::AppError;
+use crate::session::Viewer;
 
 /// A page rendered, or the failure as a 500 page (the cause goes to the log).
 pub fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, AppError> {
@@ -35,6 +37,8 @@ pub struct Page {
     pub title: String,
     /// The path of this page, for the language switch.
     path: String,
+    /// Who is signed in, for the header: a name to show and the token the log-out form needs.
+    pub signed_in: Option<(String, String)>,
 }
 
 impl Page {
@@ -43,7 +47,23 @@ impl Page {
             lang,
             title,
             path: path.to_owned(),
+            signed_in: None,
         }
+    }
+
+    /// The page as the viewer sees it: signed in or not.
+    #[must_use]
+    pub fn with(mut self, viewer: &Viewer) -> Self {
+        self.signed_in = viewer.session.as_ref().map(|s| {
+            (
+                s.account
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| s.account.email.clone()),
+                s.csrf_token.clone(),
+            )
+        });
+        self
     }
 
     /// A message in the page's language.

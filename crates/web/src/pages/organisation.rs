@@ -7,9 +7,9 @@ use rodtrad_domain::{Activity, Organisation};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 #[derive(Template)]
 #[template(path = "organisation.html")]
@@ -25,9 +25,10 @@ struct OrganisationPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let organisation = model
         .organisation_by_str(&id)
@@ -45,7 +46,8 @@ pub async fn show(
                 lang,
                 organisation.name.clone(),
                 &format!("/organisations/{}", organisation.id),
-            ),
+            )
+            .with(&viewer),
             model: &model,
             organisation,
             members,

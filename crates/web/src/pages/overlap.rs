@@ -8,9 +8,9 @@ use rodtrad_domain::{Activity, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 struct Row<'a> {
     activity: &'a Activity,
@@ -40,9 +40,10 @@ pub struct PageQuery {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Query(query): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let plans: Vec<&Plan> = model.set.plans.iter().collect();
     let mut rows: Vec<Row> = model
@@ -101,7 +102,7 @@ pub async fn show(
     let rows = rows.drain(paging.range()).collect();
     render(
         &OverlapPage {
-            page: Page::new(lang, lang.text("overlap-title"), "/overlap"),
+            page: Page::new(lang, lang.text("overlap-title"), "/overlap").with(&viewer),
             plans,
             rows,
             paging,

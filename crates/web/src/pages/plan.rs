@@ -8,9 +8,9 @@ use rodtrad_domain::{Activity, GoalNode, GoalRef, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 /// One goal of the tree as the page shows it.
 struct Row<'a> {
@@ -32,9 +32,10 @@ struct PlanPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let plan = model.plan(&id).ok_or(AppError::NotFound(lang))?;
     let depth = |n: &GoalNode| {
@@ -63,7 +64,7 @@ pub async fn show(
         .collect();
     render(
         &PlanPage {
-            page: Page::new(lang, plan.title.clone(), &format!("/plans/{}", plan.id)),
+            page: Page::new(lang, plan.title.clone(), &format!("/plans/{}", plan.id)).with(&viewer),
             model: &model,
             plan,
             rows,

@@ -9,9 +9,9 @@ use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 use crate::timeline::{self, Line, TimelineBlock};
 
 struct Section<'a> {
@@ -32,9 +32,10 @@ struct ReportPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let report = model
         .set
@@ -94,7 +95,8 @@ pub async fn show(
                 lang,
                 report.title.clone(),
                 &format!("/follow-ups/{}", report.id),
-            ),
+            )
+            .with(&viewer),
             model: &model,
             report,
             plans,

@@ -9,10 +9,10 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 /// The filters as they arrive in the URL; empty fields filter nothing.
 #[derive(Debug, Default, Deserialize)]
@@ -114,9 +114,10 @@ struct SearchPage<'a> {
 
 pub async fn show(
     State(state): State<AppState>,
-    UserLang(lang): UserLang,
+    viewer: Viewer,
     Query(filters): Query<Filters>,
 ) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let mut results: Vec<&Activity> = model
         .set
@@ -146,7 +147,7 @@ pub async fn show(
     organisations.sort_by(|a, b| a.name.cmp(&b.name));
     render(
         &SearchPage {
-            page: Page::new(lang, lang.text("search-title"), "/activities"),
+            page: Page::new(lang, lang.text("search-title"), "/activities").with(&viewer),
             model: &model,
             filters,
             results,

@@ -8,9 +8,9 @@ use rodtrad_domain::{Plan, Strategy};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::lang::UserLang;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
+use crate::session::Viewer;
 
 #[derive(Template)]
 #[template(path = "strategy.html")]
@@ -22,10 +22,8 @@ struct StrategyPage<'a> {
     other_plans: Vec<&'a Plan>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    UserLang(lang): UserLang,
-) -> Result<Html<String>, AppError> {
+pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
     let model = state.model();
     let areas: Vec<_> = model
         .set
@@ -40,7 +38,7 @@ pub async fn show(
         .filter(|p| p.priority_area.as_ref().is_none_or(|a| !areas.contains(&a)))
         .collect();
     let page = StrategyPage {
-        page: Page::new(lang, lang.text("strategy-title"), "/"),
+        page: Page::new(lang, lang.text("strategy-title"), "/").with(&viewer),
         model: &model,
         strategies: &model.set.strategies,
         other_plans,

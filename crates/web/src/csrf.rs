@@ -1,0 +1,107 @@
+//! Protection against cross-site request forgery, for every request that can change anything.
+//!
+//! Every form that is posted carries a `csrf` field. For a signed-in person it must equal the
+//! token stored with their session; before signing in (the log-in form) it must equal the
+//! `rodtrad_csrf` cookie, which another site can neither read nor set. A browser's `Origin`
+//! header, when sent, must name this site too. The check sits in front of every route, so no
+//! handler can forget it.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+
+use crate::error::AppError;
+use crate::lang;
+use crate::session::{CSRF_COOKIE, SignedIn};
+
+/// The largest form accepted: a plan's narrative is long, but not this long.
+pub const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// Equal strings, compared in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Whether the `Origin` header, if there is one, names the host the request was sent to.
+fn same_origin(request: &Request) -> bool {
+    let Some(origin) = request.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+}
+
+pub async fn verify(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let lang = lang::of_request(
+        request.uri().query(),
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let expected = match request
+        .extensions()
+        .get::<SignedIn>()
+        .and_then(|s| s.0.clone())
+    {
+        Some(session) => Some(session.csrf_token.clone()),
+        None => CookieJar::from_headers(request.headers())
+            .get(CSRF_COOKIE)
+            .map(|c| c.value().to_owned()),
+    };
+    if !same_origin(&request) {
+        tracing::warn!(path = %request.uri().path(), "refused: a form posted from another site");
+        return AppError::Forbidden(lang).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, AppError::BadRequest(lang)).into_response();
+    };
+    let sent = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    match (expected, sent) {
+        (Some(expected), Some(sent)) if !expected.is_empty() && same(&expected, &sent) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        _ => {
+            tracing::warn!(path = %parts.uri.path(), "refused: a form without the anti-forgery token");
+            AppError::Forbidden(lang).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn tokens_compare_equal_only_when_equal() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+        assert!(!same("", "a"));
+    }
+}

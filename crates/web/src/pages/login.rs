@@ -1,0 +1,247 @@
+//! Logging in and out: a form of e-mail address and password; a session in a cookie that
+//! scripts cannot read and other sites do not send; failed attempts slowed down.
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use rodtrad_i18n::Lang;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::pages::{Page, render};
+use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer, now};
+
+/// How long a session lasts: a working day and then some.
+pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
+
+/// A hash to verify against when the address has no account, so that a missing account takes
+/// as long to refuse as a wrong password and does not give itself away.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    rodtrad_auth::hash_password("no account has this password").unwrap_or_default()
+});
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    csrf: String,
+    next: String,
+    email: String,
+    form_error: Option<String>,
+    email_error: Option<String>,
+    password_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to go after logging in: a path of this site only, never another site.
+fn local_path(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+fn cookie(state: &AppState, name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.secure_cookies())
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(max_age))
+        .build()
+}
+
+fn form_page(lang: Lang, viewer: &Viewer, csrf: String, next: &str) -> LoginPage {
+    LoginPage {
+        page: Page::new(lang, lang.text("login-title"), "/login").with(viewer),
+        csrf,
+        next: local_path(next),
+        email: String::new(),
+        form_error: None,
+        email_error: None,
+        password_error: None,
+    }
+}
+
+/// The form. A visitor gets an anti-forgery cookie here, which the form echoes.
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = viewer.lang;
+    if viewer.session.is_some() {
+        return Ok(Redirect::to(&local_path(&query.next)).into_response());
+    }
+    let (jar, csrf) = match jar.get(CSRF_COOKIE) {
+        Some(c) if !c.value().is_empty() => {
+            let value = c.value().to_owned();
+            (jar, value)
+        }
+        _ => {
+            let token =
+                rodtrad_auth::new_token().map_err(|e| AppError::Internal(lang, e.to_string()))?;
+            (
+                jar.add(cookie(&state, CSRF_COOKIE, token.clone(), SESSION_SECONDS)),
+                token,
+            )
+        }
+    };
+    let page = form_page(lang, &viewer, csrf, &query.next);
+    Ok((jar, render(&page, lang)?).into_response())
+}
+
+/// Checks the address and password; on success starts a session and goes on to `next`.
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let lang = viewer.lang;
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(lang, e.to_string());
+    // The anti-forgery middleware has checked the token; the form shows it again on a retry.
+    let csrf = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let mut page = form_page(lang, &viewer, csrf, &form.next);
+    page.email = form.email.trim().to_owned();
+    let refuse = |page: LoginPage, status: StatusCode| -> Result<Response, AppError> {
+        Ok((status, render(&page, lang)?).into_response())
+    };
+    if page.email.is_empty() || form.password.is_empty() {
+        if page.email.is_empty() {
+            page.email_error = Some(lang.text("login-missing-email"));
+        }
+        if form.password.is_empty() {
+            page.password_error = Some(lang.text("login-missing-password"));
+        }
+        return refuse(page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let store = state.store();
+    let now = now();
+    let (failures, last) = store
+        .login_failures(&page.email)
+        .await
+        .map_err(|e| internal(&e))?;
+    let wait = rodtrad_auth::wait_before_next_attempt(failures, last, now);
+    if wait > 0 {
+        page.form_error = Some(lang.format("login-throttled", &[("seconds", wait.to_string())]));
+        return refuse(page, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let found = store
+        .account_by_email(&page.email)
+        .await
+        .map_err(|e| internal(&e))?;
+    let (hash, account) = match &found {
+        Some((account, hash)) => (hash.as_str(), Some(account)),
+        None => (DUMMY_HASH.as_str(), None),
+    };
+    let password = form.password;
+    let hash = hash.to_owned();
+    // Argon2 takes tens of milliseconds of CPU on purpose; it runs off the request threads.
+    let matches =
+        tokio::task::spawn_blocking(move || rodtrad_auth::verify_password(&password, &hash))
+            .await
+            .map_err(|e| internal(&e))?;
+    let account = match account {
+        Some(a) if matches && !a.disabled => a.clone(),
+        _ => {
+            store
+                .record_login_failure(&page.email, now)
+                .await
+                .map_err(|e| internal(&e))?;
+            tracing::info!(email = %page.email, "a failed log-in");
+            page.form_error = Some(lang.text("login-failed"));
+            return refuse(page, StatusCode::UNAUTHORIZED);
+        }
+    };
+    store
+        .clear_login_failures(&account.email)
+        .await
+        .map_err(|e| internal(&e))?;
+    let token = rodtrad_auth::new_token().map_err(|e| internal(&e))?;
+    let csrf = rodtrad_auth::new_token().map_err(|e| internal(&e))?;
+    store
+        .create_session(
+            &rodtrad_auth::token_hash(&token),
+            account.id,
+            &csrf,
+            now,
+            now + SESSION_SECONDS,
+        )
+        .await
+        .map_err(|e| internal(&e))?;
+    tracing::info!(email = %account.email, "logged in");
+    let jar = jar.remove(Cookie::build(CSRF_COOKIE).path("/")).add(cookie(
+        &state,
+        SESSION_COOKIE,
+        token,
+        SESSION_SECONDS,
+    ));
+    Ok((jar, Redirect::to(&page.next)).into_response())
+}
+
+/// Ends the session, here and in the database.
+pub async fn logout(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        state
+            .store()
+            .delete_session(&rodtrad_auth::token_hash(c.value()))
+            .await
+            .map_err(|e| AppError::Internal(viewer.lang, e.to_string()))?;
+    }
+    let home = match viewer.lang {
+        Lang::Sv => "/",
+        Lang::En => "/?lang=en",
+    };
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, Redirect::to(home)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn after_logging_in_only_this_sites_pages_are_reached() {
+        assert_eq!(local_path("/plans/x?lang=en"), "/plans/x?lang=en");
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "",
+            "plans",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere}");
+        }
+    }
+}
