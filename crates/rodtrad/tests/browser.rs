@@ -21,6 +21,7 @@ const PAGES: &[&str] = &[
     "/activities?status=ongoing&year=2021&lang=en",
     "/overlap",
     "/follow-ups/uppfoljning-2021",
+    "/login",
     "/finns-inte",
 ];
 
