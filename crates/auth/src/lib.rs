@@ -11,6 +11,13 @@ mod throttle;
 mod token;
 
 pub use access::Access;
+
+/// Seconds since the Unix epoch: the time of sessions, failed log-ins and accounts.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
 pub use password::{
     MIN_LENGTH as MIN_PASSWORD_LENGTH, PasswordError, check_new_password, hash_password,
     verify_password,

@@ -8,13 +8,6 @@ use rodtrad_store::{Store, StoreError};
 
 use crate::error::CliError;
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 /// The new password: asked for twice at a terminal, or the first line of standard input.
 fn read_password(lang: Lang) -> Result<String, CliError> {
     let failed =
@@ -75,7 +68,7 @@ pub async fn add(
         }
     })?;
     let account = store
-        .create_account(email, name, &hash, admin, now())
+        .create_account(email, name, &hash, admin, rodtrad_auth::now())
         .await
         .map_err(|e| match e {
             StoreError::Duplicate(email) => {

@@ -24,9 +24,6 @@ use crate::session;
 pub struct AppState {
     store: Store,
     model: Arc<RwLock<Arc<ReadModel>>>,
-    /// Whether cookies are marked `Secure` (sent over HTTPS only): on, unless turned off for
-    /// a plain-HTTP test setup.
-    secure_cookies: bool,
 }
 
 impl AppState {
@@ -36,19 +33,7 @@ impl AppState {
         Ok(Self {
             store,
             model: Arc::new(RwLock::new(Arc::new(ReadModel::new(set)))),
-            secure_cookies: true,
         })
-    }
-
-    /// Cookies without the `Secure` mark, for serving over plain HTTP beyond localhost.
-    #[must_use]
-    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
-        self.secure_cookies = secure;
-        self
-    }
-
-    pub fn secure_cookies(&self) -> bool {
-        self.secure_cookies
     }
 
     /// Reads the data again from the store and puts the new read model in place; requests

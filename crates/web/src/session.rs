@@ -25,20 +25,13 @@ pub const CSRF_COOKIE: &str = "rodtrad_csrf";
 #[derive(Debug, Clone, Default)]
 pub struct SignedIn(pub Option<Arc<Session>>);
 
-/// Seconds since the Unix epoch.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 /// The middleware: finds the session and puts it on the request.
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let jar = CookieJar::from_headers(request.headers());
     let session = match jar.get(SESSION_COOKIE) {
         Some(cookie) => {
             let hash = rodtrad_auth::token_hash(cookie.value());
-            match state.store().session(&hash, now()).await {
+            match state.store().session(&hash, rodtrad_auth::now()).await {
                 Ok(s) => s.map(Arc::new),
                 Err(e) => {
                     // Reading goes on for everyone; the person is treated as not signed in.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::pages::{Page, render};
-use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer, now};
+use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer};
 
 /// How long a session lasts: a working day and then some.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
@@ -63,11 +63,12 @@ fn local_path(next: &str) -> String {
     }
 }
 
-fn cookie(state: &AppState, name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
+/// A cookie scripts cannot read, sent over HTTPS only (and to localhost, which browsers trust).
+fn cookie(name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
     Cookie::build((name, value))
         .path("/")
         .http_only(true)
-        .secure(state.secure_cookies())
+        .secure(true)
         .same_site(SameSite::Lax)
         .max_age(time::Duration::seconds(max_age))
         .build()
@@ -87,7 +88,6 @@ fn form_page(lang: Lang, viewer: &Viewer, csrf: String, next: &str) -> LoginPage
 
 /// The form. A visitor gets an anti-forgery cookie here, which the form echoes.
 pub async fn form(
-    State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
     Query(query): Query<NextQuery>,
@@ -105,7 +105,7 @@ pub async fn form(
             let token =
                 rodtrad_auth::new_token().map_err(|e| AppError::Internal(lang, e.to_string()))?;
             (
-                jar.add(cookie(&state, CSRF_COOKIE, token.clone(), SESSION_SECONDS)),
+                jar.add(cookie(CSRF_COOKIE, token.clone(), SESSION_SECONDS)),
                 token,
             )
         }
@@ -143,7 +143,7 @@ pub async fn submit(
         return refuse(page, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let store = state.store();
-    let now = now();
+    let now = rodtrad_auth::now();
     let (failures, last) = store
         .login_failures(&page.email)
         .await
@@ -198,7 +198,6 @@ pub async fn submit(
         .map_err(|e| internal(&e))?;
     tracing::info!(email = %account.email, "logged in");
     let jar = jar.remove(Cookie::build(CSRF_COOKIE).path("/")).add(cookie(
-        &state,
         SESSION_COOKIE,
         token,
         SESSION_SECONDS,
