@@ -108,7 +108,7 @@ impl fmt::Display for PartialDate {
 }
 
 /// A span of time with either end possibly unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub start: Option<PartialDate>,
     pub end: Option<PartialDate>,
@@ -187,3 +187,5 @@ mod tests {
         );
     }
 }
+
+crate::text_serde!(PartialDate, |s: &str| PartialDate::parse(s));

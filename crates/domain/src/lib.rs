@@ -5,12 +5,36 @@
 //! vocabularies) cannot hold a bad value, so the layers above (the exchange format, storage, the
 //! web) only check input once, at their boundary, and pass these types on.
 
+/// Serde for a value type written as text: its `Display` out, its own parser in, so that a
+/// stored or sent value is checked exactly as a typed one is.
+macro_rules! text_serde {
+    ($ty:ty, $parse:expr) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                ($parse)(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use text_serde;
+
 mod date;
+mod fields;
+mod items;
 mod model;
 mod slug;
 mod vocab;
 
 pub use date::{DateError, PartialDate, Period};
+pub use fields::{FieldChange, changes, fields};
+pub use items::{Action, ItemChange, ItemKey, ItemKind, item_changes};
 pub use model::*;
 pub use slug::{GoalRef, Slug, SlugError};
 pub use vocab::{

@@ -5,13 +5,15 @@
 //! the documents (Delmål 1 comes before Delmål 2), and a stable order makes exports diff well.
 //! References between records are by [`Slug`]; [`crate::GoalRef`] names a node of a plan.
 
+use serde::{Deserialize, Serialize};
+
 use crate::{
     GoalRef, InterventionLevel, MunicipalityCode, OrganisationKind, PartialDate, Period, PlanKind,
     Slug, Status,
 };
 
 /// Everything one region keeps, in one value.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataSet {
     pub name: String,
     pub organisations: Vec<Organisation>,
@@ -22,7 +24,7 @@ pub struct DataSet {
     pub follow_ups: Vec<FollowUp>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: Slug,
     pub name: String,
@@ -34,13 +36,13 @@ pub struct Organisation {
 
 /// A cross-cutting perspective (jämställdhet, barnrätt, ...): a tag on strategies, plans and
 /// activities.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Perspective {
     pub id: Slug,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Strategy {
     pub id: Slug,
     pub title: String,
@@ -55,33 +57,33 @@ pub struct Strategy {
     pub desired_states: Vec<DesiredState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverarchingGoal {
     pub id: Slug,
     pub title: String,
     pub effect_goals: Vec<EffectGoal>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EffectGoal {
     pub id: Slug,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriorityArea {
     pub id: Slug,
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DesiredState {
     pub id: Slug,
     pub text: String,
     pub priority_area: Option<Slug>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub id: Slug,
     pub title: String,
@@ -101,21 +103,21 @@ pub struct Plan {
     pub nodes: Vec<GoalNode>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StrategicDirection {
     pub id: Slug,
     pub title: String,
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Risk {
     pub id: Slug,
     pub description: String,
     pub mitigation: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanVersion {
     pub id: Slug,
     pub title: String,
@@ -125,20 +127,20 @@ pub struct PlanVersion {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub body: Slug,
     /// When the decision was taken, if the source says.
     pub date: Option<PartialDate>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoalLevel {
     pub id: Slug,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoalNode {
     pub id: Slug,
     pub level: Slug,
@@ -149,7 +151,7 @@ pub struct GoalNode {
     pub intervention_level: Option<InterventionLevel>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
     pub id: Slug,
     pub title: String,
@@ -168,14 +170,14 @@ pub struct Activity {
     pub serves: Vec<GoalRef>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Funding {
     pub funder: Option<Slug>,
     pub description: Option<String>,
 }
 
 /// A follow-up report: the text around the data, in the report's order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub id: Slug,
     pub title: String,
@@ -189,7 +191,7 @@ pub struct FollowUp {
     pub sections: Vec<FollowUpSection>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpSection {
     pub node: GoalRef,
     pub narrative: String,

@@ -48,7 +48,9 @@ impl fmt::Display for Slug {
 }
 
 /// A reference to a goal node of a plan, written `plan-id/node-id`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct GoalRef {
     pub plan: Slug,
     pub node: Slug,
@@ -104,3 +106,5 @@ mod tests {
         }
     }
 }
+
+crate::text_serde!(Slug, |s: &str| Slug::parse(s));

@@ -55,6 +55,8 @@ macro_rules! vocabulary {
                 f.write_str(self.code())
             }
         }
+
+        crate::text_serde!($name, |s: &str| <$name as Vocabulary>::parse(s));
     };
 }
 
@@ -153,6 +155,8 @@ impl fmt::Display for MunicipalityCode {
         f.write_str(&self.0)
     }
 }
+
+crate::text_serde!(MunicipalityCode, |s: &str| MunicipalityCode::parse(s));
 
 #[cfg(test)]
 mod tests {

@@ -49,6 +49,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2000)]
         activities: usize,
     },
+    /// The record of changes.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -61,6 +66,13 @@ pub enum Command {
         #[arg(long, env = "RODTRAD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Write the whole record of changes to a new file, as JSON Lines: one change per line,
+    /// oldest first, with who, when, the item and each field's value before and after.
+    Export { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

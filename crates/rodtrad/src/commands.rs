@@ -8,7 +8,7 @@ use rodtrad_i18n::Lang;
 use rodtrad_store::{Backend, Changes, Store, StoreError};
 
 use crate::builtin;
-use crate::cli::{Args, Command, UserCommand};
+use crate::cli::{Args, AuditCommand, Command, UserCommand};
 use crate::error::CliError;
 
 pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
@@ -68,6 +68,23 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             let files = rodtrad_format::write(&set);
             write_files(&dir, &files)?;
             println!("{}", summary(&set, &dir, lang));
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Export { file },
+        } => {
+            let store = open(&args.database).await?;
+            let n = crate::audit::export(&store, &file).await?;
+            println!(
+                "{}",
+                lang.format(
+                    "cli-audit-exported",
+                    &[
+                        ("changes", n.to_string()),
+                        ("path", file.display().to_string())
+                    ]
+                )
+            );
             Ok(())
         }
         Command::User {
@@ -161,10 +178,17 @@ async fn open(url: &str) -> Result<Store, CliError> {
 }
 
 async fn import(store: &Store, set: &DataSet) -> Result<Changes, CliError> {
-    store.import(set).await.map_err(|e| database_failed(&e))
+    store
+        .import(
+            set,
+            &rodtrad_store::Actor::command_line(),
+            rodtrad_auth::now(),
+        )
+        .await
+        .map_err(|e| database_failed(&e))
 }
 
-fn database_failed(e: &StoreError) -> CliError {
+pub(crate) fn database_failed(e: &StoreError) -> CliError {
     CliError::message("cli-database-failed", vec![("detail", e.to_string())])
 }
 

@@ -3,6 +3,7 @@
 //! `main` only maps the outcome of [`run`] to words in the user's language and an exit code;
 //! no panic trace or internal error text reaches the user.
 
+mod audit;
 mod builtin;
 mod cli;
 mod commands;

@@ -13,7 +13,11 @@ pub async fn run(store: Store, bind: &str, lang: Lang) -> Result<(), CliError> {
     init_logging();
     if store.is_empty().await.map_err(|e| db_failed(&e))? {
         let changes = store
-            .import(&builtin_data_set()?)
+            .import(
+                &builtin_data_set()?,
+                &rodtrad_store::Actor::command_line(),
+                rodtrad_auth::now(),
+            )
             .await
             .map_err(|e| db_failed(&e))?;
         tracing::info!(
@@ -21,6 +25,11 @@ pub async fn run(store: Store, bind: &str, lang: Lang) -> Result<(), CliError> {
             "empty database: loaded the built-in Örebro data set"
         );
     }
+    // A database filled before plans had versions gets its plans published as they stand.
+    store
+        .release_unrecorded(&rodtrad_store::Actor::command_line(), rodtrad_auth::now())
+        .await
+        .map_err(|e| db_failed(&e))?;
     let state = AppState::load(store).await.map_err(|e| db_failed(&e))?;
     let listener = TcpListener::bind(bind).await.map_err(|e| {
         CliError::message(

@@ -364,3 +364,61 @@ fn the_first_administrator_is_made_from_the_command_line() {
         });
     }
 }
+
+#[test]
+fn the_record_of_changes_is_exported_apart_on_every_backend() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (i, url) in databases(tmp.path(), "audit").iter().enumerate() {
+        let demo = rodtrad(&["--database", url, "demo"], tmp.path());
+        assert!(demo.status.success(), "{}", stderr(&demo));
+        let file = format!("record-{i}.jsonl");
+        let out = rodtrad(&["--database", url, "audit", "export", &file], tmp.path());
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        assert!(stdout(&out).contains("ändringar till"), "{}", stdout(&out));
+        let text = std::fs::read_to_string(tmp.path().join(&file)).expect("the file");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect();
+        let set = rodtrad_format::parse_dir(&orebro()).expect("valid");
+        let created = lines.iter().filter(|l| l["action"] == "created").count();
+        assert_eq!(
+            created,
+            set.activities.len()
+                + set.plans.len()
+                + set.organisations.len()
+                + set.perspectives.len()
+                + set.strategies.len()
+                + set.follow_ups.len()
+        );
+        let first = &lines[0];
+        assert_eq!(first["actor"], "rodtrad");
+        assert_eq!(first["revision"], 1);
+        assert!(
+            first["at"].as_str().is_some_and(|t| t.ends_with('Z')),
+            "{first}"
+        );
+        assert!(
+            first["fields"].as_array().is_some_and(|f| f
+                .iter()
+                .any(|f| f["before"].is_null() && f["after"].is_string())),
+            "{first}"
+        );
+
+        // An existing file is never overwritten.
+        let again = rodtrad(
+            &["--database", url, "--lang", "en", "audit", "export", &file],
+            tmp.path(),
+        );
+        assert!(!again.status.success());
+        assert!(
+            stderr(&again).contains("exists already"),
+            "{}",
+            stderr(&again)
+        );
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(&file)).expect("kept"),
+            text
+        );
+    }
+}

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use rodtrad_domain::{self as d, PartialDate, Slug, Vocabulary};
-use sqlx::AnyConnection;
+use rodtrad_domain::{self as d, ItemKey, ItemKind, PartialDate, Slug, Vocabulary};
+use sqlx::{AnyConnection, Row};
 
 use crate::sql::{Changes, Val, prune, upsert, upsert_link};
 
@@ -59,17 +59,10 @@ pub async fn import(conn: &mut AnyConnection, set: &d::DataSet) -> sqlx::Result<
         )
         .await?;
     }
-    organisations(conn, &mut ch, &mut ids, &set.organisations).await?;
+    let orgs: Vec<(usize, &d::Organisation)> = set.organisations.iter().enumerate().collect();
+    organisations(conn, &mut ch, &mut ids, &orgs).await?;
     for (i, p) in set.perspectives.iter().enumerate() {
-        let id = upsert(
-            conn,
-            &mut ch,
-            "perspective",
-            &[("slug", p.id.as_str().into())],
-            &[("name", p.name.as_str().into()), ("position", pos(i))],
-        )
-        .await?;
-        ids.perspectives.insert(p.id.clone(), id);
+        perspective(conn, &mut ch, &mut ids, i, p).await?;
     }
     for (i, s) in set.strategies.iter().enumerate() {
         strategy(conn, &mut ch, &mut ids, i, s).await?;
@@ -84,20 +77,20 @@ pub async fn import(conn: &mut AnyConnection, set: &d::DataSet) -> sqlx::Result<
     for (i, f) in set.follow_ups.iter().enumerate() {
         follow_up(conn, &mut ch, &ids, i, f).await?;
     }
+    prune_trees(conn, &mut ch, pending).await?;
+    Ok(ch)
+}
+
+async fn prune_trees(
+    conn: &mut AnyConnection,
+    ch: &mut Changes,
+    pending: Vec<PendingPrune>,
+) -> sqlx::Result<()> {
     for p in pending {
+        prune(conn, ch, "goal_node", "plan_id", p.plan_id, "id", &p.nodes).await?;
         prune(
             conn,
-            &mut ch,
-            "goal_node",
-            "plan_id",
-            p.plan_id,
-            "id",
-            &p.nodes,
-        )
-        .await?;
-        prune(
-            conn,
-            &mut ch,
+            ch,
             "goal_level",
             "plan_id",
             p.plan_id,
@@ -106,30 +99,34 @@ pub async fn import(conn: &mut AnyConnection, set: &d::DataSet) -> sqlx::Result<
         )
         .await?;
     }
-    Ok(ch)
+    Ok(())
 }
 
 async fn organisations(
     conn: &mut AnyConnection,
     ch: &mut Changes,
     ids: &mut Ids,
-    orgs: &[d::Organisation],
+    orgs: &[(usize, &d::Organisation)],
 ) -> sqlx::Result<()> {
     // Parents first, so that each parent has its id when its children are written; the checked
-    // data set has no loops.
+    // data set has no loops. `orgs` are (position, organisation).
     let mut order: Vec<usize> = (0..orgs.len()).collect();
-    let index: HashMap<&Slug, usize> = orgs.iter().enumerate().map(|(i, o)| (&o.id, i)).collect();
-    let depth = |mut i: usize| {
+    let index: HashMap<&Slug, usize> = orgs
+        .iter()
+        .enumerate()
+        .map(|(k, (_, o))| (&o.id, k))
+        .collect();
+    let depth = |mut k: usize| {
         let mut n = 0;
-        while let Some(p) = orgs[i].parent.as_ref().and_then(|p| index.get(p)) {
-            i = *p;
+        while let Some(p) = orgs[k].1.parent.as_ref().and_then(|p| index.get(p)) {
+            k = *p;
             n += 1;
         }
         n
     };
-    order.sort_by_key(|&i| depth(i));
-    for i in order {
-        let o = &orgs[i];
+    order.sort_by_key(|&k| depth(k));
+    for k in order {
+        let (i, o) = orgs[k];
         let id = upsert(
             conn,
             ch,
@@ -153,6 +150,25 @@ async fn organisations(
         .await?;
         ids.organisations.insert(o.id.clone(), id);
     }
+    Ok(())
+}
+
+async fn perspective(
+    conn: &mut AnyConnection,
+    ch: &mut Changes,
+    ids: &mut Ids,
+    i: usize,
+    p: &d::Perspective,
+) -> sqlx::Result<()> {
+    let id = upsert(
+        conn,
+        ch,
+        "perspective",
+        &[("slug", p.id.as_str().into())],
+        &[("name", p.name.as_str().into()), ("position", pos(i))],
+    )
+    .await?;
+    ids.perspectives.insert(p.id.clone(), id);
     Ok(())
 }
 
@@ -699,4 +715,113 @@ async fn follow_up(
         &kept,
     )
     .await
+}
+
+async fn slug_ids(conn: &mut AnyConnection, table: &str) -> sqlx::Result<HashMap<Slug, i64>> {
+    let rows = sqlx::query(&format!("SELECT slug, id FROM {table}"))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut map = HashMap::new();
+    for row in rows {
+        let slug: String = row.try_get(0)?;
+        if let Ok(slug) = Slug::parse(&slug) {
+            map.insert(slug, row.try_get(1)?);
+        }
+    }
+    Ok(map)
+}
+
+impl Ids {
+    /// The ids of everything stored, for writing some items of a data set and not others.
+    async fn stored(conn: &mut AnyConnection) -> sqlx::Result<Ids> {
+        let mut nodes = HashMap::new();
+        let rows = sqlx::query(
+            "SELECT p.slug, n.slug, n.id FROM goal_node n JOIN plan p ON p.id = n.plan_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            let (plan, node): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            if let (Ok(plan), Ok(node)) = (Slug::parse(&plan), Slug::parse(&node)) {
+                nodes.insert((plan, node), row.try_get(2)?);
+            }
+        }
+        Ok(Ids {
+            organisations: slug_ids(conn, "organisation").await?,
+            perspectives: slug_ids(conn, "perspective").await?,
+            effect_goals: slug_ids(conn, "effect_goal").await?,
+            priority_areas: slug_ids(conn, "priority_area").await?,
+            plans: slug_ids(conn, "plan").await?,
+            nodes,
+        })
+    }
+}
+
+fn table(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Organisation => "organisation",
+        ItemKind::Perspective => "perspective",
+        ItemKind::Strategy => "strategy",
+        ItemKind::Plan => "plan",
+        ItemKind::Activity => "activity",
+        ItemKind::FollowUp => "follow_up",
+    }
+}
+
+/// Writes the named items as they are in `set` (which holds the whole data set after the
+/// change, for positions and references), and deletes those `set` no longer has. Items are
+/// written in dependency order and deleted in its reverse, so that a reference is written
+/// before what it refers to goes.
+pub async fn write_items(
+    conn: &mut AnyConnection,
+    set: &d::DataSet,
+    items: &[ItemKey],
+) -> sqlx::Result<Changes> {
+    let mut ch = Changes::default();
+    let mut ids = Ids::stored(conn).await?;
+    let wanted = |kind: ItemKind, id: &Slug| items.iter().any(|k| k.kind == kind && &k.id == id);
+    let orgs: Vec<(usize, &d::Organisation)> = set
+        .organisations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| wanted(ItemKind::Organisation, &o.id))
+        .collect();
+    organisations(conn, &mut ch, &mut ids, &orgs).await?;
+    for (i, p) in set.perspectives.iter().enumerate() {
+        if wanted(ItemKind::Perspective, &p.id) {
+            perspective(conn, &mut ch, &mut ids, i, p).await?;
+        }
+    }
+    for (i, s) in set.strategies.iter().enumerate() {
+        if wanted(ItemKind::Strategy, &s.id) {
+            strategy(conn, &mut ch, &mut ids, i, s).await?;
+        }
+    }
+    let mut pending = Vec::new();
+    for (i, p) in set.plans.iter().enumerate() {
+        if wanted(ItemKind::Plan, &p.id) {
+            pending.push(plan(conn, &mut ch, &mut ids, i, p).await?);
+        }
+    }
+    for (i, a) in set.activities.iter().enumerate() {
+        if wanted(ItemKind::Activity, &a.id) {
+            activity(conn, &mut ch, &ids, i, a).await?;
+        }
+    }
+    for (i, f) in set.follow_ups.iter().enumerate() {
+        if wanted(ItemKind::FollowUp, &f.id) {
+            follow_up(conn, &mut ch, &ids, i, f).await?;
+        }
+    }
+    prune_trees(conn, &mut ch, pending).await?;
+    for kind in ItemKind::ALL.into_iter().rev() {
+        for key in items.iter().filter(|k| k.kind == kind && !set.has_item(k)) {
+            let done = sqlx::query(&format!("DELETE FROM {} WHERE slug = $1", table(kind)))
+                .bind(key.id.as_str())
+                .execute(&mut *conn)
+                .await?;
+            ch.removed += done.rows_affected();
+        }
+    }
+    Ok(ch)
 }

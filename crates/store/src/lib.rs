@@ -8,6 +8,7 @@
 mod accounts;
 mod export;
 mod import;
+mod record;
 mod sql;
 
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
+pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
 pub use sql::Changes;
 
 /// Which database a store runs on.
@@ -109,14 +111,6 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
-    }
-
-    /// Writes a checked data set, all of it or, on any error, nothing.
-    pub async fn import(&self, set: &DataSet) -> Result<Changes, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changes = import::import(&mut tx, set).await?;
-        tx.commit().await?;
-        Ok(changes)
     }
 
     /// The whole database as a data set, in stored order.

@@ -339,7 +339,10 @@ async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
     let set =
         rodtrad_format::parse_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"))
             .expect("data set");
-    store.import(&set).await.expect("import");
+    store
+        .import(&set, &rodtrad_store::Actor::command_line(), 0)
+        .await
+        .expect("import");
     let postgres = App {
         _dir: tempfile::tempdir().expect("tmp"),
         state: AppState::load(store).await.expect("load"),
@@ -389,7 +392,11 @@ async fn pages_are_kept_until_the_data_changes_and_never_served_stale() {
         .find(|p| p.id.as_str() == "psykisk-halsa-2020")
         .expect("plan");
     plan.title = "Handlingsplan för psykisk hälsa, omarbetad".to_owned();
-    app.state.store().import(&set).await.expect("import");
+    app.state
+        .store()
+        .import(&set, &rodtrad_store::Actor::command_line(), 0)
+        .await
+        .expect("import");
     app.state.reload().await.expect("reload");
     assert_eq!(app.state.cached_pages(), 0);
     let (_, after) = get(&app, "/plans/psykisk-halsa-2020", None).await;
@@ -436,7 +443,11 @@ async fn long_lists_come_a_page_at_a_time_with_links_that_keep_the_filters() {
         a.title = format!("Kopia {i:03}");
         set.activities.push(a);
     }
-    app.state.store().import(&set).await.expect("import");
+    app.state
+        .store()
+        .import(&set, &rodtrad_store::Actor::command_line(), 0)
+        .await
+        .expect("import");
     app.state.reload().await.expect("reload");
 
     let (status, first) = get(&app, "/overlap", None).await;

@@ -51,7 +51,10 @@ pub async fn app_at(url: &str) -> App {
     let set =
         rodtrad_format::parse_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"))
             .expect("data set");
-    store.import(&set).await.expect("import");
+    store
+        .import(&set, &rodtrad_store::Actor::command_line(), 0)
+        .await
+        .expect("import");
     let state = AppState::load(store).await.expect("load");
     App { _dir: dir, state }
 }

@@ -1,0 +1,279 @@
+//! The items of a data set: the units that are edited, recorded and revised one at a time.
+//!
+//! An item is a top-level record with everything it owns: a plan with its goal tree, levels,
+//! risks and versions; a strategy with its goals; an activity with its links. The record of
+//! changes, the revisions that stop lost updates and the comparison of two data sets all speak
+//! of items, so that "what changed" reads the way people work.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::fields::{FieldChange, changes};
+use crate::{DataSet, Slug};
+
+/// What kind of item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Organisation,
+    Perspective,
+    Strategy,
+    Plan,
+    Activity,
+    FollowUp,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 6] = [
+        Self::Organisation,
+        Self::Perspective,
+        Self::Strategy,
+        Self::Plan,
+        Self::Activity,
+        Self::FollowUp,
+    ];
+
+    /// The stored and URL form.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Organisation => "organisation",
+            Self::Perspective => "perspective",
+            Self::Strategy => "strategy",
+            Self::Plan => "plan",
+            Self::Activity => "activity",
+            Self::FollowUp => "follow_up",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl fmt::Display for ItemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One item of a data set, by kind and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemKey {
+    pub kind: ItemKind,
+    pub id: Slug,
+}
+
+impl ItemKey {
+    pub fn new(kind: ItemKind, id: &Slug) -> Self {
+        Self {
+            kind,
+            id: id.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ItemKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.kind, self.id)
+    }
+}
+
+/// What was done to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Created,
+    Changed,
+    Removed,
+    /// A plan's draft was released as a new version.
+    Published,
+    /// A plan's draft was released as a decided version.
+    Decided,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Self::Created,
+        Self::Changed,
+        Self::Removed,
+        Self::Published,
+        Self::Decided,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Changed => "changed",
+            Self::Removed => "removed",
+            Self::Published => "published",
+            Self::Decided => "decided",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// One item's change between two data sets, field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemChange {
+    pub item: ItemKey,
+    pub action: Action,
+    pub fields: Vec<FieldChange>,
+}
+
+impl DataSet {
+    /// Whether the data set has this item.
+    pub fn has_item(&self, key: &ItemKey) -> bool {
+        let id = &key.id;
+        match key.kind {
+            ItemKind::Organisation => self.organisations.iter().any(|x| &x.id == id),
+            ItemKind::Perspective => self.perspectives.iter().any(|x| &x.id == id),
+            ItemKind::Strategy => self.strategies.iter().any(|x| &x.id == id),
+            ItemKind::Plan => self.plans.iter().any(|x| &x.id == id),
+            ItemKind::Activity => self.activities.iter().any(|x| &x.id == id),
+            ItemKind::FollowUp => self.follow_ups.iter().any(|x| &x.id == id),
+        }
+    }
+}
+
+/// Every item that differs between `before` and `after`, kind by kind in the order of
+/// [`ItemKind::ALL`], items in the order of `after` then the removed ones.
+pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
+    let mut out = Vec::new();
+    list(
+        &mut out,
+        ItemKind::Organisation,
+        &before.organisations,
+        &after.organisations,
+        |x| &x.id,
+    );
+    list(
+        &mut out,
+        ItemKind::Perspective,
+        &before.perspectives,
+        &after.perspectives,
+        |x| &x.id,
+    );
+    list(
+        &mut out,
+        ItemKind::Strategy,
+        &before.strategies,
+        &after.strategies,
+        |x| &x.id,
+    );
+    list(&mut out, ItemKind::Plan, &before.plans, &after.plans, |x| {
+        &x.id
+    });
+    list(
+        &mut out,
+        ItemKind::Activity,
+        &before.activities,
+        &after.activities,
+        |x| &x.id,
+    );
+    list(
+        &mut out,
+        ItemKind::FollowUp,
+        &before.follow_ups,
+        &after.follow_ups,
+        |x| &x.id,
+    );
+    out
+}
+
+fn list<T: Serialize + PartialEq>(
+    out: &mut Vec<ItemChange>,
+    kind: ItemKind,
+    before: &[T],
+    after: &[T],
+    id: impl Fn(&T) -> &Slug,
+) {
+    let old: HashMap<&Slug, &T> = before.iter().map(|x| (id(x), x)).collect();
+    let new: HashMap<&Slug, &T> = after.iter().map(|x| (id(x), x)).collect();
+    for x in after {
+        let action = match old.get(id(x)) {
+            None => Action::Created,
+            Some(was) if *was != x => Action::Changed,
+            Some(_) => continue,
+        };
+        out.push(ItemChange {
+            item: ItemKey::new(kind, id(x)),
+            action,
+            fields: changes(old.get(id(x)).copied(), Some(x)),
+        });
+    }
+    for x in before.iter().filter(|x| !new.contains_key(id(x))) {
+        out.push(ItemChange {
+            item: ItemKey::new(kind, id(x)),
+            action: Action::Removed,
+            fields: changes(Some(x), None),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Organisation, OrganisationKind, Perspective};
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).expect("a test slug")
+    }
+
+    fn perspective(id: &str, name: &str) -> Perspective {
+        Perspective {
+            id: slug(id),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn changes_between_data_sets_are_per_item() {
+        let before = DataSet {
+            perspectives: vec![
+                perspective("a", "Jämställdhet"),
+                perspective("b", "Barnrätt"),
+            ],
+            ..DataSet::default()
+        };
+        let mut after = before.clone();
+        after.perspectives[0].name = "Jämställdhetsperspektiv".into();
+        after.perspectives.remove(1);
+        after.organisations.push(Organisation {
+            id: slug("region"),
+            name: "Region Örebro län".into(),
+            kind: OrganisationKind::Region,
+            municipality_code: None,
+            parent: None,
+        });
+        let got = item_changes(&before, &after);
+        let summary: Vec<(String, Action, usize)> = got
+            .iter()
+            .map(|c| (c.item.to_string(), c.action, c.fields.len()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("organisation/region".into(), Action::Created, 3),
+                ("perspective/a".into(), Action::Changed, 1),
+                ("perspective/b".into(), Action::Removed, 2),
+            ]
+        );
+        assert!(item_changes(&after, &after).is_empty());
+        assert!(after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("a"))));
+        assert!(!after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("b"))));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for k in ItemKind::ALL {
+            assert_eq!(ItemKind::parse(k.code()), Some(k));
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.code()), Some(a));
+        }
+        assert_eq!(ItemKind::parse("plans"), None);
+    }
+}

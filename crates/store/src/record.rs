@@ -1,0 +1,477 @@
+//! Saving edits with their record: every write of an item checks the revision the person saw,
+//! writes the item, moves its revision on and records who changed which field from what to
+//! what, all in one transaction. Released versions of plans are kept here too.
+//!
+//! The record and the releases are only ever inserted into; the migrations add triggers that
+//! refuse an update or a delete, so not even a mistake in this code could rewrite history.
+
+use rodtrad_domain::{
+    Action, DataSet, FieldChange, ItemChange, ItemKey, ItemKind, Plan, Slug, item_changes,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::import::write_items;
+use crate::sql::Changes;
+use crate::{Store, StoreError};
+
+/// Who makes a change: an account, or (with `account` `None`) the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account: Option<i64>,
+    /// The name shown in the record, kept as it was when the change was made.
+    pub name: String,
+}
+
+impl Actor {
+    /// The command line, acting for whoever runs it.
+    pub fn command_line() -> Self {
+        Self {
+            account: None,
+            name: "rodtrad".into(),
+        }
+    }
+}
+
+/// One save: the items it changes, and the revision of each that the person's edit was based
+/// on. The data set handed to [`Store::save`] alongside is the whole data set after the change.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub actor: Actor,
+    pub at: i64,
+    pub changes: Vec<ItemChange>,
+    /// Item and the revision the edit was based on; a newer stored revision refuses the save.
+    pub based_on: Vec<(ItemKey, i64)>,
+}
+
+/// A change as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSet {
+    pub id: i64,
+    pub at: i64,
+    pub account: Option<i64>,
+    pub actor: String,
+    pub item: ItemKey,
+    pub action: Action,
+    /// The item's revision after this change.
+    pub revision: i64,
+    pub fields: Vec<FieldChange>,
+}
+
+/// A released version of a plan, frozen when it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    pub number: i64,
+    pub decided: bool,
+    pub at: i64,
+    pub plan: Plan,
+}
+
+/// Why a save did not happen; nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// Someone saved the item after the revision the edit was based on.
+    #[error("{item} was changed meanwhile (now at revision {current})")]
+    Stale { item: ItemKey, current: i64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SaveError {
+    /// For writes that check no revision, where only the store can fail.
+    fn into_store(self) -> StoreError {
+        match self {
+            SaveError::Store(e) => e,
+            SaveError::Stale { item, .. } => StoreError::Duplicate(item.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(e: sqlx::Error) -> Self {
+        SaveError::Store(StoreError::Query(e))
+    }
+}
+
+async fn revision(conn: &mut AnyConnection, item: &ItemKey) -> sqlx::Result<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT revision FROM item_revision WHERE item_kind = $1 AND item_id = $2")
+            .bind(item.kind.code())
+            .bind(item.id.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map_or(0, |r| r.0))
+}
+
+/// Moves an item's revision from `from` to the next, or says it was not at `from` (another
+/// writer got there first: on PostgreSQL the second update waits for the first and then finds
+/// the revision moved).
+async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::Result<bool> {
+    let done = if from == 0 {
+        sqlx::query(
+            "INSERT INTO item_revision (item_kind, item_id, revision) VALUES ($1, $2, 1) \
+             ON CONFLICT (item_kind, item_id) DO NOTHING",
+        )
+        .bind(item.kind.code())
+        .bind(item.id.as_str())
+        .execute(&mut *conn)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE item_revision SET revision = revision + 1 \
+             WHERE item_kind = $1 AND item_id = $2 AND revision = $3",
+        )
+        .bind(item.kind.code())
+        .bind(item.id.as_str())
+        .bind(from)
+        .execute(&mut *conn)
+        .await?
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records one item's change and moves its revision on; `Stale` if it moved meanwhile.
+async fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: i64,
+    change: &ItemChange,
+    from: i64,
+) -> Result<i64, SaveError> {
+    if !advance(conn, &change.item, from).await? {
+        let current = revision(conn, &change.item).await?;
+        return Err(SaveError::Stale {
+            item: change.item.clone(),
+            current,
+        });
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO change_set (at, account_id, actor, item_kind, item_id, action, revision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(at)
+    .bind(actor.account)
+    .bind(actor.name.as_str())
+    .bind(change.item.kind.code())
+    .bind(change.item.id.as_str())
+    .bind(change.action.code())
+    .bind(from + 1)
+    .fetch_one(&mut *conn)
+    .await?;
+    for f in &change.fields {
+        sqlx::query(
+            "INSERT INTO change_field (change_set_id, field, before_value, after_value) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(f.field.as_str())
+        .bind(f.before.as_deref())
+        .bind(f.after.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(from + 1)
+}
+
+/// Releases a plan as it is in `set`: a new numbered version, recorded as published or
+/// decided.
+async fn release(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: i64,
+    plan: &Plan,
+    decided: bool,
+) -> Result<i64, SaveError> {
+    let (last,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(number) FROM plan_release WHERE plan_slug = $1")
+            .bind(plan.id.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+    let number = last.unwrap_or(0) + 1;
+    let content = serde_json::to_string(plan).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO plan_release (plan_slug, number, content, decided, at, account_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(plan.id.as_str())
+    .bind(number)
+    .bind(content)
+    .bind(i64::from(decided))
+    .bind(at)
+    .bind(actor.account)
+    .execute(&mut *conn)
+    .await?;
+    let item = ItemKey::new(ItemKind::Plan, &plan.id);
+    let from = revision(conn, &item).await?;
+    let change = ItemChange {
+        item,
+        action: if decided {
+            Action::Decided
+        } else {
+            Action::Published
+        },
+        fields: vec![FieldChange {
+            field: "version".into(),
+            before: (number > 1).then(|| (number - 1).to_string()),
+            after: Some(number.to_string()),
+        }],
+    };
+    record(conn, actor, at, &change, from).await?;
+    Ok(number)
+}
+
+fn change_set(row: &AnyRow) -> sqlx::Result<ChangeSet> {
+    let bad = |what: &str| sqlx::Error::Decode(format!("change_set: bad {what}").into());
+    let kind: String = row.try_get("item_kind")?;
+    let id: String = row.try_get("item_id")?;
+    let action: String = row.try_get("action")?;
+    Ok(ChangeSet {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        account: row.try_get("account_id")?,
+        actor: row.try_get("actor")?,
+        item: ItemKey {
+            kind: ItemKind::parse(&kind).ok_or_else(|| bad("item_kind"))?,
+            id: Slug::parse(&id).map_err(|_| bad("item_id"))?,
+        },
+        action: Action::parse(&action).ok_or_else(|| bad("action"))?,
+        revision: row.try_get("revision")?,
+        fields: Vec::new(),
+    })
+}
+
+const CHANGE_COLUMNS: &str = "id, at, account_id, actor, item_kind, item_id, action, revision";
+
+impl Store {
+    /// Saves an edit: `set` is the whole data set after it. Each changed item is written from
+    /// `set` (or deleted when `set` no longer has it), its revision checked against the one the
+    /// edit was based on, and its change recorded; on any refusal nothing is written. With
+    /// `release`, the plan is then released as a new version (decided if `true`). Returns the
+    /// items' new revisions.
+    pub async fn save(
+        &self,
+        set: &DataSet,
+        edit: &Edit,
+        release_plan: Option<(&Slug, bool)>,
+    ) -> Result<Vec<(ItemKey, i64)>, SaveError> {
+        let mut tx = self.pool.begin().await?;
+        let mut revisions = Vec::new();
+        for change in &edit.changes {
+            let stored = revision(&mut tx, &change.item).await?;
+            let based_on = edit
+                .based_on
+                .iter()
+                .find(|(k, _)| k == &change.item)
+                .map_or(stored, |(_, r)| *r);
+            if based_on != stored {
+                return Err(SaveError::Stale {
+                    item: change.item.clone(),
+                    current: stored,
+                });
+            }
+            let rev = record(&mut tx, &edit.actor, edit.at, change, stored).await?;
+            revisions.push((change.item.clone(), rev));
+        }
+        let items: Vec<ItemKey> = edit.changes.iter().map(|c| c.item.clone()).collect();
+        write_items(&mut tx, set, &items).await?;
+        if let Some((plan, decided)) = release_plan {
+            let plan = set
+                .plans
+                .iter()
+                .find(|p| &p.id == plan)
+                .ok_or_else(|| sqlx::Error::RowNotFound)?;
+            release(&mut tx, &edit.actor, edit.at, plan, decided).await?;
+        }
+        tx.commit().await?;
+        Ok(revisions)
+    }
+
+    /// Writes a checked data set, all of it or, on any error, nothing, and records every item
+    /// it creates or changes as done by `actor`. Plans it creates or changes are released, and
+    /// so is any stored plan that was never released nor edited in the application (data
+    /// imported before releases were kept): what an import brings is meant to be read.
+    pub async fn import(
+        &self,
+        set: &DataSet,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<Changes, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = crate::export::export(&mut tx).await?;
+        let changes = crate::import::import(&mut tx, set).await?;
+        let after = crate::export::export(&mut tx).await?;
+        let mut changed_plans = Vec::new();
+        for change in item_changes(&before, &after) {
+            let from = revision(&mut tx, &change.item).await?;
+            if change.item.kind == ItemKind::Plan {
+                changed_plans.push(change.item.id.clone());
+            }
+            record(&mut tx, actor, at, &change, from)
+                .await
+                .map_err(SaveError::into_store)?;
+        }
+        release_unrecorded(&mut tx, actor, at, &after.plans, &changed_plans).await?;
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    /// Releases every stored plan that was never released nor edited in the application: data
+    /// imported before releases were kept is published as it stands, once.
+    pub async fn release_unrecorded(&self, actor: &Actor, at: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let set = crate::export::export(&mut tx).await?;
+        release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An item's current revision; 0 for one never written.
+    pub async fn revision(&self, item: &ItemKey) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(revision(&mut conn, item).await?)
+    }
+
+    /// The record of one item, oldest first; with `after`, only changes past that revision.
+    pub async fn changes_of(
+        &self,
+        item: &ItemKey,
+        after: i64,
+    ) -> Result<Vec<ChangeSet>, StoreError> {
+        let sql = format!(
+            "SELECT {CHANGE_COLUMNS} FROM change_set \
+             WHERE item_kind = $1 AND item_id = $2 AND revision > $3 ORDER BY id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(item.kind.code())
+            .bind(item.id.as_str())
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await?;
+        self.with_fields(&rows).await
+    }
+
+    /// What one account has changed, newest first.
+    pub async fn changes_by(&self, account: i64) -> Result<Vec<ChangeSet>, StoreError> {
+        let sql = format!(
+            "SELECT {CHANGE_COLUMNS} FROM change_set WHERE account_id = $1 ORDER BY id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await?;
+        self.with_fields(&rows).await
+    }
+
+    /// The whole record, oldest first.
+    pub async fn all_changes(&self) -> Result<Vec<ChangeSet>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CHANGE_COLUMNS} FROM change_set ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        self.with_fields(&rows).await
+    }
+
+    async fn with_fields(&self, rows: &[AnyRow]) -> Result<Vec<ChangeSet>, StoreError> {
+        let mut sets = rows
+            .iter()
+            .map(change_set)
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        let (Some(first), Some(last)) = (
+            sets.iter().map(|s| s.id).min(),
+            sets.iter().map(|s| s.id).max(),
+        ) else {
+            return Ok(sets);
+        };
+        let fields = sqlx::query(
+            "SELECT change_set_id, field, before_value, after_value FROM change_field \
+             WHERE change_set_id BETWEEN $1 AND $2 ORDER BY id",
+        )
+        .bind(first)
+        .bind(last)
+        .fetch_all(&self.pool)
+        .await?;
+        let index: std::collections::HashMap<i64, usize> =
+            sets.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        for row in fields {
+            let set: i64 = row.try_get(0)?;
+            if let Some(&i) = index.get(&set) {
+                sets[i].fields.push(FieldChange {
+                    field: row.try_get(1)?,
+                    before: row.try_get(2)?,
+                    after: row.try_get(3)?,
+                });
+            }
+        }
+        Ok(sets)
+    }
+
+    /// A plan's released versions, oldest first.
+    pub async fn releases(&self, plan: &Slug) -> Result<Vec<Release>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, decided, at, content FROM plan_release WHERE plan_slug = $1 \
+             ORDER BY number",
+        )
+        .bind(plan.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(release_row).collect()
+    }
+
+    /// The newest released version of every plan that has one.
+    pub async fn latest_releases(&self) -> Result<Vec<Release>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.number, r.decided, r.at, r.content FROM plan_release r \
+             WHERE r.number = (SELECT MAX(l.number) FROM plan_release l \
+                               WHERE l.plan_slug = r.plan_slug)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(release_row).collect()
+    }
+}
+
+fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
+    let content: String = row.try_get(3)?;
+    let plan = serde_json::from_str(&content).map_err(|e| {
+        StoreError::Query(sqlx::Error::Decode(
+            format!("plan_release: the stored plan does not read back: {e}").into(),
+        ))
+    })?;
+    let decided: i64 = row.try_get(1)?;
+    Ok(Release {
+        number: row.try_get(0)?,
+        decided: decided == 1,
+        at: row.try_get(2)?,
+        plan,
+    })
+}
+
+async fn released_or_edited(conn: &mut AnyConnection, plan: &Slug) -> sqlx::Result<bool> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM plan_release WHERE plan_slug = $1) \
+         + (SELECT COUNT(*) FROM change_set WHERE item_kind = 'plan' AND item_id = $1)",
+    )
+    .bind(plan.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Releases the plans (of `plans`) named in `changed`, and any never released nor edited.
+async fn release_unrecorded(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: i64,
+    plans: &[Plan],
+    changed: &[Slug],
+) -> Result<(), StoreError> {
+    for plan in plans {
+        if changed.contains(&plan.id) || !released_or_edited(conn, &plan.id).await? {
+            release(conn, actor, at, plan, false)
+                .await
+                .map_err(SaveError::into_store)?;
+        }
+    }
+    Ok(())
+}

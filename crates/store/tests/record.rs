@@ -1,0 +1,239 @@
+//! The record of changes, revisions and released versions, on every backend.
+
+mod common;
+
+use common::{fresh, orebro};
+use rodtrad_domain::{Action, DataSet, ItemKey, ItemKind, Slug, item_changes};
+use rodtrad_store::{Actor, Edit, SaveError, Store};
+use sqlx::Connection;
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).expect("slug")
+}
+
+fn editor() -> Actor {
+    Actor {
+        account: None,
+        name: "Test Person".into(),
+    }
+}
+
+/// Saves `after` as an edit of `before`, based on the given revisions.
+async fn save(
+    store: &Store,
+    before: &DataSet,
+    after: &DataSet,
+    based_on: Vec<(ItemKey, i64)>,
+) -> Result<Vec<(ItemKey, i64)>, SaveError> {
+    let edit = Edit {
+        actor: editor(),
+        at: 1_700_000_000,
+        changes: item_changes(before, after),
+        based_on,
+    };
+    store.save(after, &edit, None).await
+}
+
+#[tokio::test]
+async fn an_import_is_recorded_item_by_item_and_publishes_its_plans() {
+    let f = fresh().await;
+    let set = orebro();
+    for store in &f.stores {
+        store
+            .import(&set, &Actor::command_line(), 5)
+            .await
+            .expect("import");
+        let record = store.all_changes().await.expect("record");
+        let items = set.organisations.len()
+            + set.perspectives.len()
+            + set.strategies.len()
+            + set.plans.len()
+            + set.activities.len()
+            + set.follow_ups.len();
+        let created = record
+            .iter()
+            .filter(|c| c.action == Action::Created)
+            .count();
+        assert_eq!(created, items, "one record per item imported");
+        let published = record
+            .iter()
+            .filter(|c| c.action == Action::Published)
+            .count();
+        assert_eq!(
+            published,
+            set.plans.len(),
+            "every imported plan is published"
+        );
+        assert!(record.iter().all(|c| c.actor == "rodtrad" && c.at == 5));
+        let first = &record[0];
+        assert!(
+            first
+                .fields
+                .iter()
+                .any(|f| f.field == "name" && f.before.is_none() && f.after.is_some()),
+            "a created item records its fields: {first:?}"
+        );
+        let latest = store.latest_releases().await.expect("releases");
+        assert_eq!(latest.len(), set.plans.len());
+        let plan = &set.plans[0];
+        let stored = latest
+            .iter()
+            .find(|r| r.plan.id == plan.id)
+            .expect("release");
+        assert_eq!(&stored.plan, plan, "the release holds the plan as imported");
+
+        store
+            .import(&set, &Actor::command_line(), 6)
+            .await
+            .expect("import again");
+        assert_eq!(
+            store.all_changes().await.expect("record").len(),
+            record.len(),
+            "an import that changes nothing records nothing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_edit_is_saved_with_its_record_and_a_stale_one_is_refused() {
+    let f = fresh().await;
+    let set = orebro();
+    for store in &f.stores {
+        store
+            .import(&set, &Actor::command_line(), 5)
+            .await
+            .expect("import");
+        let key = ItemKey::new(ItemKind::Activity, &set.activities[0].id);
+        assert_eq!(store.revision(&key).await.expect("revision"), 1);
+
+        let mut edited = set.clone();
+        edited.activities[0].title = "Ny titel".into();
+        let revisions = save(store, &set, &edited, vec![(key.clone(), 1)])
+            .await
+            .expect("save");
+        assert_eq!(revisions, vec![(key.clone(), 2)]);
+        assert_eq!(store.export().await.expect("export"), edited);
+        let history = store.changes_of(&key, 0).await.expect("history");
+        assert_eq!(history.len(), 2);
+        let last = &history[1];
+        assert_eq!(
+            (last.action, last.revision, last.actor.as_str()),
+            (Action::Changed, 2, "Test Person")
+        );
+        assert_eq!(last.fields.len(), 1);
+        assert_eq!(last.fields[0].field, "title");
+        assert_eq!(
+            last.fields[0].before.as_deref(),
+            Some(set.activities[0].title.as_str())
+        );
+        assert_eq!(last.fields[0].after.as_deref(), Some("Ny titel"));
+        assert_eq!(store.changes_of(&key, 1).await.expect("since").len(), 1);
+
+        // Someone else, still looking at revision 1, saves another title: refused.
+        let mut other = set.clone();
+        other.activities[0].title = "Annan titel".into();
+        let refused = save(store, &set, &other, vec![(key.clone(), 1)]).await;
+        assert!(
+            matches!(refused, Err(SaveError::Stale { ref item, current: 2 }) if *item == key),
+            "{refused:?}"
+        );
+        assert_eq!(
+            store.export().await.expect("export"),
+            edited,
+            "nothing written"
+        );
+        assert_eq!(store.changes_of(&key, 0).await.expect("history").len(), 2);
+
+        // Removing the activity deletes it and records the removal.
+        let mut removed = edited.clone();
+        removed.activities.remove(0);
+        save(store, &edited, &removed, vec![(key.clone(), 2)])
+            .await
+            .expect("remove");
+        assert_eq!(store.export().await.expect("export"), removed);
+        let last = store.changes_of(&key, 2).await.expect("history");
+        assert_eq!(last[0].action, Action::Removed);
+    }
+}
+
+#[tokio::test]
+async fn a_decided_version_stays_as_it_was_decided() {
+    let f = fresh().await;
+    let set = orebro();
+    for store in &f.stores {
+        store
+            .import(&set, &Actor::command_line(), 5)
+            .await
+            .expect("import");
+        let plan = set.plans[0].id.clone();
+        let edit = Edit {
+            actor: editor(),
+            at: 7,
+            changes: Vec::new(),
+            based_on: Vec::new(),
+        };
+        store
+            .save(&set, &edit, Some((&plan, true)))
+            .await
+            .expect("decide");
+        let mut draft = set.clone();
+        draft.plans[0].title = "Utkast till ny plan".into();
+        if let Some(node) = draft.plans[0].nodes.last_mut() {
+            node.title = "Omformulerat delmål".into();
+        }
+        save(store, &set, &draft, Vec::new())
+            .await
+            .expect("edit the draft");
+        let releases = store.releases(&plan).await.expect("releases");
+        assert_eq!(releases.len(), 2);
+        assert!(releases[1].decided && !releases[0].decided);
+        assert_eq!(
+            releases[1].plan, set.plans[0],
+            "the decided version is unchanged"
+        );
+        let record = store
+            .changes_of(&ItemKey::new(ItemKind::Plan, &plan), 0)
+            .await
+            .expect("record");
+        let actions: Vec<Action> = record.iter().map(|c| c.action).collect();
+        assert_eq!(
+            actions,
+            vec![
+                Action::Created,
+                Action::Published,
+                Action::Decided,
+                Action::Changed
+            ]
+        );
+        assert!(
+            store
+                .releases(&slug("no-such-plan"))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_alter_the_record() {
+    let f = fresh().await;
+    for (store, url) in f.stores.iter().zip(&f.urls) {
+        store
+            .import(&orebro(), &Actor::command_line(), 5)
+            .await
+            .expect("import");
+        let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+        for sql in [
+            "UPDATE change_set SET actor = 'someone else'",
+            "DELETE FROM change_field",
+            "DELETE FROM change_set",
+            "UPDATE plan_release SET content = '{}'",
+            "DELETE FROM plan_release",
+        ] {
+            let result = sqlx::query(sql).execute(&mut conn).await;
+            assert!(result.is_err(), "{url}: {sql} was allowed");
+        }
+        assert!(!store.all_changes().await.expect("record").is_empty());
+    }
+}
