@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum_extra::extract::cookie::CookieJar;
+use rodtrad_auth::Access;
 use rodtrad_i18n::Lang;
 use rodtrad_store::Session;
 
@@ -60,5 +61,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
         let UserLang(lang) = UserLang::from_request_parts(parts, state).await?;
         let session = parts.extensions.get::<SignedIn>().and_then(|s| s.0.clone());
         Ok(Viewer { lang, session })
+    }
+}
+
+impl Viewer {
+    /// What the viewer may do; nothing beyond reading when not signed in.
+    pub fn access(&self) -> Access {
+        self.session
+            .as_ref()
+            .map_or_else(Access::anonymous, |s| Access {
+                admin: s.account.is_admin,
+                grants: s
+                    .grants
+                    .iter()
+                    .map(|g| (g.role, g.scope.clone()))
+                    .collect(),
+            })
     }
 }

@@ -35,7 +35,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let activity = model.activity(&id).ok_or(AppError::NotFound(lang))?;
     let threads = activity
         .serves

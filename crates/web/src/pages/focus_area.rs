@@ -32,7 +32,7 @@ pub async fn show(
     Path((plan_id, node_id)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let plan = model.plan(&plan_id).ok_or(AppError::NotFound(lang))?;
     let node = plan
         .nodes

@@ -29,7 +29,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let organisation = model
         .organisation_by_str(&id)
         .ok_or(AppError::NotFound(lang))?;

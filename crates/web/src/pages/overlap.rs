@@ -44,7 +44,7 @@ pub async fn show(
     Query(query): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let plans: Vec<&Plan> = model.set.plans.iter().collect();
     let mut rows: Vec<Row> = model
         .set

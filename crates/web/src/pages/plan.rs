@@ -36,7 +36,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let plan = model.plan(&id).ok_or(AppError::NotFound(lang))?;
     let depth = |n: &GoalNode| {
         plan.levels

@@ -36,7 +36,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let report = model
         .set
         .follow_ups

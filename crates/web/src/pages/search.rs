@@ -118,7 +118,7 @@ pub async fn show(
     Query(filters): Query<Filters>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let mut results: Vec<&Activity> = model
         .set
         .activities

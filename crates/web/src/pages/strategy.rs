@@ -24,7 +24,7 @@ struct StrategyPage<'a> {
 
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model();
+    let model = state.model_for(&viewer);
     let areas: Vec<_> = model
         .set
         .strategies
