@@ -253,6 +253,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// What is wrong, in `lang`, without the place.
+    pub fn message(&self, lang: rodtrad_i18n::Lang) -> String {
+        let args: Vec<(&str, String)> = self
+            .problem
+            .args()
+            .into_iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(t) => t,
+                    Arg::Key(k) => lang.text(k),
+                };
+                (name, value)
+            })
+            .collect();
+        lang.format(self.problem.key(), &args)
+    }
+
     /// `file:line: path` — the place, the same in every language.
     pub fn place(&self) -> String {
         let mut s = self.file.clone();

@@ -1,7 +1,7 @@
 //! The application: its state, its routes, and a server that tests can start on any listener.
 
-use std::future::Future;
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
@@ -15,6 +15,9 @@ use tokio::net::TcpListener;
 
 use crate::cache;
 use crate::csrf;
+use crate::edit;
+use crate::edit::activity::Activities;
+use crate::edit::item;
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
@@ -203,6 +206,16 @@ pub fn router(state: AppState) -> Router {
         // Pages only: the health check must ask the database every time.
         .route_layer(middleware::from_fn_with_state(state.clone(), cache::pages))
         .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route(
+            "/edit/activity/{id}",
+            get(item::edit_form::<Activities>).post(item::edit_save::<Activities>),
+        )
+        .route(
+            "/new/activity",
+            get(item::new_form::<Activities>).post(item::new_save::<Activities>),
+        )
+        .route("/history/{kind}/{id}", get(edit::history::item))
+        .route("/accounts/{id}/history", get(edit::history::person))
         .route("/logout", post(pages::login::logout))
         .route("/healthz", get(healthz))
         .fallback(not_found)

@@ -9,6 +9,7 @@
 mod app;
 mod cache;
 mod csrf;
+mod edit;
 mod error;
 mod lang;
 mod model;

@@ -71,11 +71,7 @@ impl Viewer {
             .as_ref()
             .map_or_else(Access::anonymous, |s| Access {
                 admin: s.account.is_admin,
-                grants: s
-                    .grants
-                    .iter()
-                    .map(|g| (g.role, g.scope.clone()))
-                    .collect(),
+                grants: s.grants.iter().map(|g| (g.role, g.scope.clone())).collect(),
             })
     }
 }

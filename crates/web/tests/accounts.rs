@@ -1,83 +1,14 @@
 //! Logging in and out, sessions, anti-forgery tokens and the slowing of failed log-ins, on
 //! every backend.
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use rodtrad_web::router;
-use tower::ServiceExt;
+use axum::http::StatusCode;
 
 mod common;
-use common::{App, apps};
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{App, apps, get, post, send};
 
 const PASSWORD: &str = "ett långt lösenord";
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    /// The value of a cookie this answer sets.
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{name}=")))
-            .map(|c| {
-                c[name.len() + 1..]
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .to_owned()
-            })
-    }
-
-    fn set_cookie(&self, name: &str) -> String {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with(&format!("{name}=")))
-            .unwrap_or_default()
-            .to_owned()
-    }
-}
-
-async fn send(app: &App, req: Request<Body>) -> Answer {
-    let res = router(app.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8(body.to_vec()).expect("utf-8"),
-    }
-}
-
-async fn get(app: &App, path: &str, cookie: &str) -> Answer {
-    let mut req = Request::get(path);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    send(app, req.body(Body::empty()).expect("request")).await
-}
-
-async fn post(app: &App, path: &str, cookie: &str, form: &[(&str, &str)]) -> Answer {
-    let body = serde_urlencoded::to_string(form).expect("form");
-    let mut req =
-        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    send(app, req.body(Body::from(body)).expect("request")).await
-}
 
 async fn with_account(app: &App, email: &str) {
     let hash = rodtrad_auth::hash_password(PASSWORD).expect("hash");

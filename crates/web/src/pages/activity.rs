@@ -64,7 +64,13 @@ pub async fn show(
                 activity.title.clone(),
                 &format!("/activities/{}", activity.id),
             )
-            .with(&viewer),
+            .with(&viewer)
+            .item_tools(
+                &viewer,
+                "activity",
+                &activity.id,
+                viewer.access().may_edit_activity(activity.lead.as_ref()),
+            ),
             model: &model,
             activity,
             threads,

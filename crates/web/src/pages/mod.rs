@@ -39,6 +39,8 @@ pub struct Page {
     path: String,
     /// Who is signed in, for the header: a name to show and the token the log-out form needs.
     pub signed_in: Option<(String, String)>,
+    /// What the viewer may do here (edit, remove, see the history), as links above the page.
+    pub tools: Vec<(String, String)>,
 }
 
 impl Page {
@@ -48,7 +50,38 @@ impl Page {
             title,
             path: path.to_owned(),
             signed_in: None,
+            tools: Vec::new(),
         }
+    }
+
+    /// Adds a link to the page's tools: `key` names it, `path` is where it goes.
+    #[must_use]
+    pub fn tool(mut self, key: &str, path: &str) -> Self {
+        let link = (self.t(key), self.href(path));
+        self.tools.push(link);
+        self
+    }
+
+    /// The tools of an item's page: its history for anyone signed in, and with `may_edit` the
+    /// links to change and remove it.
+    #[must_use]
+    pub fn item_tools(
+        self,
+        viewer: &Viewer,
+        kind: &str,
+        id: &impl Display,
+        may_edit: bool,
+    ) -> Self {
+        let mut page = self;
+        if may_edit {
+            page = page
+                .tool("edit-link", &format!("/edit/{kind}/{id}"))
+                .tool("remove-link", &format!("/remove/{kind}/{id}"));
+        }
+        if viewer.session.is_some() {
+            page = page.tool("history-link", &format!("/history/{kind}/{id}"));
+        }
+        page
     }
 
     /// The page as the viewer sees it: signed in or not.

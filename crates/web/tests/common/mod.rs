@@ -4,8 +4,13 @@
 
 use std::path::Path;
 
-use rodtrad_store::Store;
-use rodtrad_web::AppState;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use rodtrad_domain::{Role, Slug};
+use rodtrad_store::{Grant, Store};
+use rodtrad_web::{AppState, router};
+use tower::ServiceExt;
 
 pub struct App {
     pub _dir: tempfile::TempDir,
@@ -66,4 +71,143 @@ pub async fn apps(name: &str) -> Vec<App> {
         apps.push(app_at(&url).await);
     }
     apps
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The value of a cookie this answer sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(|c| {
+                c[name.len() + 1..]
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+    }
+
+    pub fn set_cookie(&self, name: &str) -> String {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+pub async fn send(app: &App, req: Request<Body>) -> Answer {
+    let res = router(app.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).expect("utf-8"),
+    }
+}
+
+pub async fn get(app: &App, path: &str, cookie: &str) -> Answer {
+    let mut req = Request::get(path);
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::empty()).expect("request")).await
+}
+
+pub async fn post(app: &App, path: &str, cookie: &str, form: &[(&str, &str)]) -> Answer {
+    let body = serde_urlencoded::to_string(form).expect("form");
+    let mut req =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    send(app, req.body(Body::from(body)).expect("request")).await
+}
+
+/// A signed-in person, as a test sends their requests.
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub id: i64,
+    /// The `Cookie` header of their requests; empty for a visitor.
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Person {
+    pub fn visitor() -> Self {
+        Self::default()
+    }
+}
+
+/// An account with these roles, signed in: the session is made in the store, as logging in
+/// would make it (logging in itself is tested in `accounts.rs`).
+pub async fn person(app: &App, email: &str, admin: bool, grants: &[(Role, &str)]) -> Person {
+    let store = app.state.store();
+    let account = store
+        .create_account(
+            email,
+            Some(&format!("Person {email}")),
+            "not-a-usable-hash",
+            admin,
+            0,
+        )
+        .await
+        .expect("account");
+    for (role, scope) in grants {
+        let grant = Grant {
+            role: *role,
+            scope: Slug::parse(scope).expect("scope"),
+        };
+        store.grant(account.id, &grant).await.expect("grant");
+    }
+    let token = rodtrad_auth::new_token().expect("token");
+    let csrf = rodtrad_auth::new_token().expect("token");
+    let now = rodtrad_auth::now();
+    store
+        .create_session(
+            &rodtrad_auth::token_hash(&token),
+            account.id,
+            &csrf,
+            now,
+            now + 3600,
+        )
+        .await
+        .expect("session");
+    Person {
+        id: account.id,
+        cookie: format!("rodtrad_session={token}"),
+        csrf,
+    }
+}
+
+/// A form posted by `who`, with their anti-forgery token.
+pub async fn submit(app: &App, who: &Person, path: &str, form: &[(&str, &str)]) -> Answer {
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", who.csrf.as_str())];
+    fields.extend_from_slice(form);
+    post(app, path, &who.cookie, &fields).await
+}
+
+/// The value of a hidden or text field in a form page.
+pub fn field_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let rest = &html[at..];
+    let v = rest.find("value=\"")? + 7;
+    let end = rest[v..].find('"')?;
+    Some(rest[v..v + end].to_owned())
 }

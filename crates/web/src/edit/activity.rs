@@ -1,0 +1,292 @@
+//! Editing an activity and its links to goals in any plan: by an administrator, or by a
+//! contributor for the organisations they contribute for.
+
+use rodtrad_domain::{
+    Activity, DataSet, GoalRef, InterventionLevel, ItemKind, Slug, Status, Vocabulary,
+};
+use rodtrad_i18n::Lang;
+
+use crate::app::AppState;
+use crate::edit::item::Editor;
+use crate::edit::{Choice, Field, Input, Problems, Reader};
+use crate::model::ReadModel;
+use crate::session::Viewer;
+
+pub fn vocab_choices<V: Vocabulary>(lang: Lang, prefix: &str) -> Vec<Choice> {
+    V::ALL
+        .iter()
+        .map(|v| Choice::new(&v.code(), &lang.text(&format!("{prefix}{}", v.code()))))
+        .collect()
+}
+
+/// Choices of organisations, by name.
+pub fn organisations(set: &DataSet) -> Vec<Choice> {
+    let mut c: Vec<Choice> = set
+        .organisations
+        .iter()
+        .map(|o| Choice::new(&o.id, &o.name))
+        .collect();
+    c.sort_by(|a, b| a.label.cmp(&b.label));
+    c
+}
+
+pub fn perspectives(set: &DataSet) -> Vec<Choice> {
+    set.perspectives
+        .iter()
+        .map(|p| Choice::new(&p.id, &p.name))
+        .collect()
+}
+
+/// Every goal the viewer can see, plan by plan: `plan/node` with the plan's title and number.
+fn goals(visible: &ReadModel) -> Vec<Choice> {
+    visible
+        .set
+        .plans
+        .iter()
+        .flat_map(|p| {
+            p.nodes.iter().map(move |n| {
+                let number = n
+                    .number
+                    .as_deref()
+                    .map(|x| format!("{x} "))
+                    .unwrap_or_default();
+                Choice::new(
+                    &format!("{}/{}", p.id, n.id),
+                    &format!("{}: {number}{}", p.title, n.title),
+                )
+            })
+        })
+        .collect()
+}
+
+fn fields(
+    lang: Lang,
+    working: &DataSet,
+    visible: &ReadModel,
+    a: Option<&Activity>,
+    leads: Vec<Choice>,
+) -> Vec<Field> {
+    let t = |k: &str| lang.text(k);
+    let mut fields = Vec::new();
+    let date = |d: Option<rodtrad_domain::PartialDate>| d.map(|d| d.to_string());
+    let period = a.map(|a| a.period).unwrap_or_default();
+    let codes = |s: &[Slug]| s.iter().map(ToString::to_string).collect::<Vec<_>>();
+    fields.extend([
+        Field::text("title", t("edit-title"), a.map(|a| a.title.as_str())).required(),
+        Field::area(
+            "narrative",
+            t("edit-narrative"),
+            a.and_then(|a| a.narrative.as_deref()),
+        ),
+        Field::select(
+            "lead",
+            t("activity-lead"),
+            leads,
+            a.and_then(|a| a.lead.as_ref()).map(ToString::to_string),
+        )
+        .required(),
+        Field::select(
+            "responsible_unit",
+            t("activity-responsible-unit"),
+            organisations(working),
+            a.and_then(|a| a.responsible_unit.as_ref())
+                .map(ToString::to_string),
+        ),
+        Field::multi(
+            "partners",
+            t("activity-partners"),
+            organisations(working),
+            a.map(|a| codes(&a.partners)).unwrap_or_default(),
+        ),
+        Field::text("start", t("edit-start"), date(period.start).as_deref())
+            .hint(t("edit-date-hint")),
+        Field::text("end", t("edit-end"), date(period.end).as_deref()).hint(t("edit-date-hint")),
+        Field::select(
+            "status",
+            t("activity-status"),
+            vocab_choices::<Status>(lang, "status-"),
+            a.and_then(|a| a.status).map(|s| s.code().to_owned()),
+        ),
+        Field::area(
+            "status_reason",
+            t("edit-status-reason"),
+            a.and_then(|a| a.status_reason.as_deref()),
+        ),
+        Field::select(
+            "intervention_level",
+            t("intervention-level"),
+            vocab_choices::<InterventionLevel>(lang, "intervention-"),
+            a.and_then(|a| a.intervention_level)
+                .map(|l| l.code().to_owned()),
+        ),
+        Field::multi(
+            "perspectives",
+            t("activity-perspectives"),
+            perspectives(working),
+            a.map(|a| codes(&a.perspectives)).unwrap_or_default(),
+        ),
+        Field::area(
+            "target_groups",
+            t("activity-target-groups"),
+            a.map(|a| a.target_groups.join("\n")).as_deref(),
+        )
+        .hint(t("edit-one-per-line")),
+        Field::multi(
+            "serves",
+            t("edit-serves"),
+            goals(visible),
+            a.map(|a| a.serves.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+        ),
+    ]);
+    fields
+}
+
+/// The organisations whose activities the viewer may lead: all for an administrator.
+fn leads(viewer: &Viewer, set: &DataSet) -> Vec<Choice> {
+    let access = viewer.access();
+    organisations(set)
+        .into_iter()
+        .filter(|c| Slug::parse(&c.value).is_ok_and(|s| access.may_edit_activity(Some(&s))))
+        .collect()
+}
+
+/// Reads the posted activity over `old` (or a new one), keeping the links to goals the viewer
+/// cannot see, which the form did not offer.
+fn read(
+    input: &Input,
+    viewer: &Viewer,
+    working: &DataSet,
+    visible: &ReadModel,
+    old: Option<&Activity>,
+    id: Slug,
+) -> Result<Activity, Problems> {
+    let mut r = Reader::new(input, viewer.lang);
+    let title = r.required("title");
+    let orgs: Vec<&Slug> = working.organisations.iter().map(|o| &o.id).collect();
+    let lead_choices = leads(viewer, working);
+    let may_lead: Vec<&Slug> = orgs
+        .iter()
+        .copied()
+        .filter(|o| lead_choices.iter().any(|c| c.value == o.as_str()))
+        .collect();
+    if r.input.text("lead").is_none() {
+        r.required("lead");
+    }
+    let lead = r.choice("lead", &may_lead);
+    let persp: Vec<&Slug> = working.perspectives.iter().map(|p| &p.id).collect();
+    let visible_goals: Vec<GoalRef> = visible
+        .set
+        .plans
+        .iter()
+        .flat_map(|p| {
+            p.nodes.iter().map(|n| GoalRef {
+                plan: p.id.clone(),
+                node: n.id.clone(),
+            })
+        })
+        .collect();
+    let posted_goals = r.input.all("serves");
+    let mut serves: Vec<GoalRef> = Vec::new();
+    for g in &posted_goals {
+        match GoalRef::parse(g).filter(|g| visible_goals.contains(g)) {
+            Some(g) => serves.push(g),
+            None => r
+                .problems
+                .add("serves", viewer.lang.text("edit-bad-choice")),
+        }
+    }
+    if let Some(old) = old {
+        serves.extend(
+            old.serves
+                .iter()
+                .filter(|g| !visible_goals.contains(g))
+                .cloned(),
+        );
+    }
+    let activity = Activity {
+        id,
+        title,
+        narrative: r.optional("narrative"),
+        responsible_unit: r.choice("responsible_unit", &orgs),
+        lead,
+        partners: r.choices("partners", &orgs),
+        period: r.period("start", "end"),
+        status: r.vocab("status"),
+        status_reason: r.optional("status_reason"),
+        intervention_level: r.vocab("intervention_level"),
+        perspectives: r.choices("perspectives", &persp),
+        target_groups: r
+            .optional("target_groups")
+            .map(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        funding: old.map(|a| a.funding.clone()).unwrap_or_default(),
+        serves,
+    };
+    r.finish().map(|()| activity)
+}
+
+/// Activities: an administrator's, or a contributor's for the organisations they contribute
+/// for (they may only give the lead to one of those).
+#[derive(Debug)]
+pub struct Activities;
+
+impl Editor for Activities {
+    type Item = Activity;
+    const KIND: ItemKind = ItemKind::Activity;
+    const PAGE: &'static str = "/activities/";
+    const TITLES: (&'static str, &'static str) = ("edit-activity-title", "new-activity-title");
+
+    fn list(set: &DataSet) -> &Vec<Activity> {
+        &set.activities
+    }
+
+    fn list_mut(set: &mut DataSet) -> &mut Vec<Activity> {
+        &mut set.activities
+    }
+
+    fn id(item: &Activity) -> &Slug {
+        &item.id
+    }
+
+    fn name(item: &Activity) -> String {
+        item.title.clone()
+    }
+
+    fn may_edit(viewer: &Viewer, set: &DataSet, item: Option<&Activity>) -> bool {
+        match item {
+            Some(a) => viewer.access().may_edit_activity(a.lead.as_ref()),
+            None => !leads(viewer, set).is_empty(),
+        }
+    }
+
+    fn fields(viewer: &Viewer, state: &AppState, item: Option<&Activity>) -> Vec<Field> {
+        let working = state.working();
+        let visible = state.model_for(viewer);
+        fields(
+            viewer.lang,
+            &working.set,
+            &visible,
+            item,
+            leads(viewer, &working.set),
+        )
+    }
+
+    fn read(
+        input: &Input,
+        viewer: &Viewer,
+        state: &AppState,
+        old: Option<&Activity>,
+        id: Slug,
+    ) -> Result<Activity, Problems> {
+        let working = state.working();
+        let visible = state.model_for(viewer);
+        read(input, viewer, &working.set, &visible, old, id)
+    }
+}

@@ -1,0 +1,128 @@
+//! Editing through forms that work without JavaScript.
+//!
+//! Every edit takes one path: the form's values are read into a copy of the working data set
+//! (a refused value is said next to its field, and the form is shown again with what the person
+//! typed); the whole copy is checked by the exchange format's own rules, so that what is stored
+//! can always be exported; then the store saves the changed items with their record, refusing
+//! the save if the item moved past the revision the person saw. Only then are the read models
+//! made anew.
+
+pub mod activity;
+pub mod form;
+pub mod history;
+pub mod item;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rodtrad_domain::{DataSet, ItemKey, item_changes};
+use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::session::Viewer;
+
+pub use form::{Choice, Field, Form, Input, Problems, Reader};
+
+/// Why an edit was not saved, for showing the form again.
+#[derive(Debug)]
+pub enum Refused {
+    /// Values the rules refuse: by field, and for the data set as a whole.
+    Invalid(Problems),
+    /// The item was saved by someone else after the revision the person saw: what they did.
+    Stale(Vec<ChangeSet>, i64),
+    Failed(AppError),
+}
+
+/// The person, as the record names them.
+pub fn actor(viewer: &Viewer) -> Actor {
+    viewer
+        .session
+        .as_ref()
+        .map_or_else(Actor::command_line, |s| Actor {
+            account: Some(s.account.id),
+            name: s
+                .account
+                .name
+                .clone()
+                .unwrap_or_else(|| s.account.email.clone()),
+        })
+}
+
+/// The problems the exchange format's rules find in a data set, said in the viewer's language.
+pub fn check(set: &DataSet, viewer: &Viewer) -> Problems {
+    let mut problems = Problems::default();
+    if let Err(diagnostics) = rodtrad_format::parse(rodtrad_format::write(set)) {
+        for d in diagnostics {
+            problems.general.push(d.message(viewer.lang));
+        }
+    }
+    problems
+}
+
+/// Saves `after` (the whole working data set after the edit) with its record, the edit based
+/// on `revision` of `item`; then the read models are made anew. Returns the page to go to.
+pub async fn commit(
+    state: &AppState,
+    viewer: &Viewer,
+    item: &ItemKey,
+    revision: i64,
+    after: &DataSet,
+    release: Option<bool>,
+) -> Result<(), Refused> {
+    let problems = check(after, viewer);
+    if !problems.is_empty() {
+        return Err(Refused::Invalid(problems));
+    }
+    let before = &state.working().set;
+    let edit = Edit {
+        actor: actor(viewer),
+        at: rodtrad_auth::now(),
+        changes: item_changes(before, after),
+        based_on: vec![(item.clone(), revision)],
+    };
+    if edit.changes.is_empty() && release.is_none() {
+        return Ok(());
+    }
+    let plan = release.map(|decided| (&item.id, decided));
+    match state.store().save(after, &edit, plan).await {
+        Ok(_) => {}
+        Err(SaveError::Stale { item, current }) => {
+            let since = state
+                .store()
+                .changes_of(&item, revision)
+                .await
+                .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))?;
+            return Err(Refused::Stale(since, current));
+        }
+        Err(SaveError::Store(e)) => {
+            return Err(Refused::Failed(AppError::Internal(
+                viewer.lang,
+                e.to_string(),
+            )));
+        }
+    }
+    state
+        .reload()
+        .await
+        .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))
+}
+
+/// After a save: to the page of what was saved (303, so that reloading does not post again).
+pub fn saved(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A form shown again: 422 for refused values, 409 for a stale edit.
+pub fn again(status: StatusCode, html: axum::response::Html<String>) -> Response {
+    (status, html).into_response()
+}
+
+/// The refusal for a person who may not do this: a log-in for visitors, 403 for the signed-in.
+pub fn refuse(viewer: &Viewer, path: &str) -> Response {
+    if viewer.session.is_none() {
+        let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        Redirect::to(&format!("/login?next={next}")).into_response()
+    } else {
+        AppError::Forbidden(viewer.lang).into_response()
+    }
+}
