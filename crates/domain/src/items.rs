@@ -22,16 +22,28 @@ pub enum ItemKind {
     Plan,
     Activity,
     FollowUp,
+    /// A person's account and roles: not part of a data set, but on record all the same.
+    Account,
 }
 
 impl ItemKind {
-    pub const ALL: [ItemKind; 6] = [
+    /// The kinds of a data set's items, in the order they are written.
+    pub const DATA: [ItemKind; 6] = [
         Self::Organisation,
         Self::Perspective,
         Self::Strategy,
         Self::Plan,
         Self::Activity,
         Self::FollowUp,
+    ];
+    pub const ALL: [ItemKind; 7] = [
+        Self::Organisation,
+        Self::Perspective,
+        Self::Strategy,
+        Self::Plan,
+        Self::Activity,
+        Self::FollowUp,
+        Self::Account,
     ];
 
     /// The stored and URL form.
@@ -43,6 +55,7 @@ impl ItemKind {
             Self::Plan => "plan",
             Self::Activity => "activity",
             Self::FollowUp => "follow_up",
+            Self::Account => "account",
         }
     }
 
@@ -134,6 +147,7 @@ impl DataSet {
             ItemKind::Plan => self.plans.iter().any(|x| &x.id == id),
             ItemKind::Activity => self.activities.iter().any(|x| &x.id == id),
             ItemKind::FollowUp => self.follow_ups.iter().any(|x| &x.id == id),
+            ItemKind::Account => false,
         }
     }
 }

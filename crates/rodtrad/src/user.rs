@@ -68,7 +68,14 @@ pub async fn add(
         }
     })?;
     let account = store
-        .create_account(email, name, &hash, admin, rodtrad_auth::now())
+        .create_account(
+            email,
+            name,
+            &hash,
+            admin,
+            &rodtrad_store::Actor::command_line(),
+            rodtrad_auth::now(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Duplicate(email) => {

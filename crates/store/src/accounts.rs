@@ -3,10 +3,85 @@
 //! The store keeps only what it is given: passwords arrive hashed and session tokens as their
 //! hashes, so neither a password nor a usable token is ever written to the database.
 
-use rodtrad_domain::{Role, Slug, Vocabulary};
-use sqlx::{AnyPool, Row};
+use rodtrad_domain::{Action, FieldChange, ItemChange, ItemKey, ItemKind, Role, Slug, Vocabulary};
+use serde::Serialize;
+use sqlx::{AnyConnection, AnyPool, Row};
 
+use crate::record::{Actor, record, revision};
 use crate::{Store, StoreError};
+
+/// An account as the record of changes shows it: never its password.
+#[derive(Serialize)]
+struct AccountFields<'a> {
+    email: &'a str,
+    name: Option<&'a str>,
+    administrator: bool,
+    disabled: bool,
+    roles: Option<String>,
+}
+
+impl<'a> AccountFields<'a> {
+    fn of(a: &'a Account, grants: &[Grant]) -> Self {
+        Self {
+            email: &a.email,
+            name: a.name.as_deref(),
+            administrator: a.is_admin,
+            disabled: a.disabled,
+            roles: roles_text(grants),
+        }
+    }
+}
+
+/// Roles as one field: `plan_owner:social-valfard, reader:...`.
+fn roles_text(grants: &[Grant]) -> Option<String> {
+    (!grants.is_empty()).then(|| {
+        grants
+            .iter()
+            .map(|g| format!("{}:{}", g.role.code(), g.scope))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+async fn grants_in(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<Grant>, StoreError> {
+    let rows = sqlx::query("SELECT role, scope FROM role_grant WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut grants = Vec::new();
+    for row in rows {
+        let (role, scope): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        // The schema's CHECK keeps roles to the vocabulary; a slug is whatever was granted,
+        // and only valid ones are accepted by `grant`.
+        if let (Ok(role), Ok(scope)) = (Role::parse(&role), Slug::parse(&scope)) {
+            grants.push(Grant { role, scope });
+        }
+    }
+    grants.sort();
+    Ok(grants)
+}
+
+async fn record_account(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: i64,
+    account_id: i64,
+    action: Action,
+    fields: Vec<FieldChange>,
+) -> Result<(), StoreError> {
+    let id = Slug::parse(&account_id.to_string())
+        .map_err(|_| StoreError::Duplicate(account_id.to_string()))?;
+    let change = ItemChange {
+        item: ItemKey::new(ItemKind::Account, &id),
+        action,
+        fields,
+    };
+    let from = revision(conn, &change.item).await?;
+    record(conn, actor, at, &change, from)
+        .await
+        .map_err(crate::record::SaveError::into_store)?;
+    Ok(())
+}
 
 /// A person who can sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,38 +123,26 @@ fn account(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
 }
 
 async fn grants_of(pool: &AnyPool, account_id: i64) -> Result<Vec<Grant>, StoreError> {
-    let rows = sqlx::query("SELECT role, scope FROM role_grant WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_all(pool)
-        .await?;
-    let mut grants = Vec::with_capacity(rows.len());
-    for row in rows {
-        let role: String = row.try_get(0)?;
-        let scope: String = row.try_get(1)?;
-        // The schema's CHECK keeps roles to the vocabulary; a slug is whatever was granted,
-        // and only valid ones are accepted by `grant`.
-        if let (Ok(role), Ok(scope)) = (Role::parse(&role), Slug::parse(&scope)) {
-            grants.push(Grant { role, scope });
-        }
-    }
-    grants.sort();
-    Ok(grants)
+    grants_in(&mut *pool.acquire().await?, account_id).await
 }
 
 impl Store {
-    /// Creates an account; `StoreError::Duplicate` if the address is taken.
+    /// Creates an account, on record as made by `actor`; `StoreError::Duplicate` if the
+    /// address is taken.
     pub async fn create_account(
         &self,
         email: &str,
         name: Option<&str>,
         password_hash: &str,
         is_admin: bool,
+        actor: &Actor,
         now: i64,
     ) -> Result<Account, StoreError> {
         let email = email.trim().to_lowercase();
+        let mut tx = self.pool.begin().await?;
         let taken = sqlx::query("SELECT 1 FROM account WHERE email = $1")
             .bind(&email)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
             return Err(StoreError::Duplicate(email));
@@ -93,7 +156,7 @@ impl Store {
         .bind(password_hash)
         .bind(i64::from(is_admin))
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| match &e {
             // Two creations of the same address at once: the second loses.
@@ -102,7 +165,11 @@ impl Store {
             }
             _ => StoreError::Query(e),
         })?;
-        Ok(account(&row)?)
+        let created = account(&row)?;
+        let fields = rodtrad_domain::changes(None, Some(&AccountFields::of(&created, &[])));
+        record_account(&mut tx, actor, now, created.id, Action::Created, fields).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     /// An account and its password hash, by address (in any case).
@@ -144,26 +211,116 @@ impl Store {
     }
 
     /// Gives a role; giving one that is already held changes nothing.
-    pub async fn grant(&self, account_id: i64, grant: &Grant) -> Result<(), StoreError> {
-        sqlx::query(
+    pub async fn grant(
+        &self,
+        account_id: i64,
+        grant: &Grant,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.change_roles(
+            account_id,
             "INSERT INTO role_grant (account_id, role, scope) VALUES ($1, $2, $3) \
              ON CONFLICT (account_id, role, scope) DO NOTHING",
+            grant,
+            actor,
+            now,
         )
-        .bind(account_id)
-        .bind(grant.role.code())
-        .bind(grant.scope.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await
     }
 
-    pub async fn revoke(&self, account_id: i64, grant: &Grant) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM role_grant WHERE account_id = $1 AND role = $2 AND scope = $3")
+    /// Takes a role back; taking one that is not held changes nothing.
+    pub async fn revoke(
+        &self,
+        account_id: i64,
+        grant: &Grant,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.change_roles(
+            account_id,
+            "DELETE FROM role_grant WHERE account_id = $1 AND role = $2 AND scope = $3",
+            grant,
+            actor,
+            now,
+        )
+        .await
+    }
+
+    async fn change_roles(
+        &self,
+        account_id: i64,
+        sql: &str,
+        grant: &Grant,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let before = grants_in(&mut tx, account_id).await?;
+        let done = sqlx::query(sql)
             .bind(account_id)
             .bind(grant.role.code())
             .bind(grant.scope.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() > 0 {
+            let after = grants_in(&mut tx, account_id).await?;
+            let fields = vec![FieldChange {
+                field: "roles".into(),
+                before: roles_text(&before),
+                after: roles_text(&after),
+            }];
+            record_account(&mut tx, actor, now, account_id, Action::Changed, fields).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes an account an administrator or not, and disables or enables it; a disabled
+    /// account's sessions end at once.
+    pub async fn set_account_status(
+        &self,
+        account_id: i64,
+        is_admin: bool,
+        disabled: bool,
+        actor: &Actor,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
+        ))
+        .bind(account_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(before) = row.map(|r| account(&r)).transpose()? else {
+            return Ok(());
+        };
+        sqlx::query("UPDATE account SET is_admin = $1, disabled = $2 WHERE id = $3")
+            .bind(i64::from(is_admin))
+            .bind(i64::from(disabled))
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query("DELETE FROM login_session WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = Account {
+            is_admin,
+            disabled,
+            ..before.clone()
+        };
+        let fields = rodtrad_domain::changes(
+            Some(&AccountFields::of(&before, &[])),
+            Some(&AccountFields::of(&after, &[])),
+        );
+        if !fields.is_empty() {
+            record_account(&mut tx, actor, now, account_id, Action::Changed, fields).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

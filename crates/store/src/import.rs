@@ -765,6 +765,7 @@ fn table(kind: ItemKind) -> &'static str {
         ItemKind::Plan => "plan",
         ItemKind::Activity => "activity",
         ItemKind::FollowUp => "follow_up",
+        ItemKind::Account => "account",
     }
 }
 
@@ -814,7 +815,7 @@ pub async fn write_items(
         }
     }
     prune_trees(conn, &mut ch, pending).await?;
-    for kind in ItemKind::ALL.into_iter().rev() {
+    for kind in ItemKind::DATA.into_iter().rev() {
         for key in items.iter().filter(|k| k.kind == kind && !set.has_item(k)) {
             let done = sqlx::query(&format!("DELETE FROM {} WHERE slug = $1", table(kind)))
                 .bind(key.id.as_str())

@@ -79,7 +79,7 @@ pub enum SaveError {
 
 impl SaveError {
     /// For writes that check no revision, where only the store can fail.
-    fn into_store(self) -> StoreError {
+    pub(crate) fn into_store(self) -> StoreError {
         match self {
             SaveError::Store(e) => e,
             SaveError::Stale { item, .. } => StoreError::Duplicate(item.to_string()),
@@ -93,7 +93,7 @@ impl From<sqlx::Error> for SaveError {
     }
 }
 
-async fn revision(conn: &mut AnyConnection, item: &ItemKey) -> sqlx::Result<i64> {
+pub(crate) async fn revision(conn: &mut AnyConnection, item: &ItemKey) -> sqlx::Result<i64> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT revision FROM item_revision WHERE item_kind = $1 AND item_id = $2")
             .bind(item.kind.code())
@@ -131,7 +131,7 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
 }
 
 /// Records one item's change and moves its revision on; `Stale` if it moved meanwhile.
-async fn record(
+pub(crate) async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     at: i64,
@@ -255,20 +255,20 @@ impl Store {
         release_plan: Option<(&Slug, bool)>,
     ) -> Result<Vec<(ItemKey, i64)>, SaveError> {
         let mut tx = self.pool.begin().await?;
-        let mut revisions = Vec::new();
-        for change in &edit.changes {
-            let stored = revision(&mut tx, &change.item).await?;
-            let based_on = edit
-                .based_on
-                .iter()
-                .find(|(k, _)| k == &change.item)
-                .map_or(stored, |(_, r)| *r);
-            if based_on != stored {
+        // Every item the edit was based on is checked, changed or not: publishing a plan
+        // publishes the draft the person saw, or nothing.
+        for (item, based_on) in &edit.based_on {
+            let stored = revision(&mut tx, item).await?;
+            if *based_on != stored {
                 return Err(SaveError::Stale {
-                    item: change.item.clone(),
+                    item: item.clone(),
                     current: stored,
                 });
             }
+        }
+        let mut revisions = Vec::new();
+        for change in &edit.changes {
+            let stored = revision(&mut tx, &change.item).await?;
             let rev = record(&mut tx, &edit.actor, edit.at, change, stored).await?;
             revisions.push((change.item.clone(), rev));
         }

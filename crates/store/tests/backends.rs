@@ -12,7 +12,7 @@ use common::{COUNTER, fresh, orebro, postgres_database};
 
 use rodtrad_domain::Status;
 use rodtrad_format::SourceFile;
-use rodtrad_store::{Backend, Store};
+use rodtrad_store::{Actor, Backend, Store};
 
 fn bytes(files: &[SourceFile]) -> Vec<(String, String)> {
     files
@@ -255,7 +255,14 @@ async fn accounts_roles_sessions_and_failed_logins() {
     for store in &fresh.stores {
         let b = store.backend();
         let anna = store
-            .create_account("Anna@Region.se", Some("Anna"), "$argon2id$hash", true, 100)
+            .create_account(
+                "Anna@Region.se",
+                Some("Anna"),
+                "$argon2id$hash",
+                true,
+                &Actor::command_line(),
+                100,
+            )
             .await
             .expect("create");
         assert_eq!(
@@ -265,12 +272,26 @@ async fn accounts_roles_sessions_and_failed_logins() {
         assert!(anna.is_admin && !anna.disabled);
         assert!(matches!(
             store
-                .create_account("ANNA@region.se", None, "x", false, 100)
+                .create_account(
+                    "ANNA@region.se",
+                    None,
+                    "x",
+                    false,
+                    &Actor::command_line(),
+                    100
+                )
                 .await,
             Err(StoreError::Duplicate(_))
         ));
         let bo = store
-            .create_account("bo@kommun.se", None, "$argon2id$other", false, 100)
+            .create_account(
+                "bo@kommun.se",
+                None,
+                "$argon2id$other",
+                false,
+                &Actor::command_line(),
+                100,
+            )
             .await
             .expect("create");
         let owner = Grant {
@@ -281,20 +302,52 @@ async fn accounts_roles_sessions_and_failed_logins() {
             role: Role::Contributor,
             scope: Slug::parse("orebro-kommun").expect("slug"),
         };
-        store.grant(bo.id, &owner).await.expect("grant");
         store
-            .grant(bo.id, &owner)
+            .grant(bo.id, &owner, &Actor::command_line(), 100)
+            .await
+            .expect("grant");
+        store
+            .grant(bo.id, &owner, &Actor::command_line(), 100)
             .await
             .expect("granting twice is fine");
-        store.grant(bo.id, &contributor).await.expect("grant");
+        store
+            .grant(bo.id, &contributor, &Actor::command_line(), 100)
+            .await
+            .expect("grant");
         assert_eq!(
             store.grants(bo.id).await.expect("grants"),
             vec![owner.clone(), contributor.clone()]
         );
-        store.revoke(bo.id, &contributor).await.expect("revoke");
+        store
+            .revoke(bo.id, &contributor, &Actor::command_line(), 100)
+            .await
+            .expect("revoke");
         assert_eq!(
             store.grants(bo.id).await.expect("grants"),
             vec![owner.clone()]
+        );
+        // Each change of an account is on record, the password never.
+        let key = rodtrad_domain::ItemKey::new(
+            rodtrad_domain::ItemKind::Account,
+            &Slug::parse(&bo.id.to_string()).expect("slug"),
+        );
+        let record = store.changes_of(&key, 0).await.expect("record");
+        let roles: Vec<Option<&str>> = record[1..]
+            .iter()
+            .map(|c| c.fields[0].after.as_deref())
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                Some("plan_owner:social-valfard-2019-2022"),
+                Some("plan_owner:social-valfard-2019-2022, contributor:orebro-kommun"),
+                Some("plan_owner:social-valfard-2019-2022"),
+            ],
+            "granting twice records once"
+        );
+        assert!(
+            record[0].fields.iter().all(|f| !f.field.contains("password")),
+            "{record:?}"
         );
 
         store

@@ -17,7 +17,9 @@ use crate::cache;
 use crate::csrf;
 use crate::edit;
 use crate::edit::activity::Activities;
-use crate::edit::item;
+use crate::edit::item::{self, Editor};
+use crate::edit::plan::{Goals, Plans, Risks};
+use crate::edit::registry::{Organisations, Perspectives, Strategies};
 use crate::error::AppError;
 use crate::lang::UserLang;
 use crate::model::ReadModel;
@@ -206,14 +208,26 @@ pub fn router(state: AppState) -> Router {
         // Pages only: the health check must ask the database every time.
         .route_layer(middleware::from_fn_with_state(state.clone(), cache::pages))
         .route("/login", get(pages::login::form).post(pages::login::submit))
-        .route(
-            "/edit/activity/{id}",
-            get(item::edit_form::<Activities>).post(item::edit_save::<Activities>),
-        )
-        .route(
-            "/new/activity",
-            get(item::new_form::<Activities>).post(item::new_save::<Activities>),
-        )
+        .merge(editing::<Activities>("/activity/{id}", "/activity"))
+        .merge(editing::<Organisations>(
+            "/organisation/{id}",
+            "/organisation",
+        ))
+        .merge(editing::<Perspectives>("/perspective/{id}", "/perspective"))
+        .merge(editing::<Strategies>("/strategy/{id}", "/strategy"))
+        .merge(editing::<Plans>("/plan/{id}", "/plan"))
+        .merge(editing::<Goals>(
+            "/plan/{plan}/goal/{id}",
+            "/plan/{plan}/goal",
+        ))
+        .merge(editing::<Risks>(
+            "/plan/{plan}/risk/{id}",
+            "/plan/{plan}/risk",
+        ))
+        .route("/plans/{id}/versions", get(edit::versions::list))
+        .route("/plans/{id}/versions/{number}", get(edit::versions::show))
+        .route("/plans/{id}/publish", post(edit::versions::publish))
+        .route("/plans/{id}/decide", post(edit::versions::decide))
         .route("/history/{kind}/{id}", get(edit::history::item))
         .route("/accounts/{id}/history", get(edit::history::person))
         .route("/logout", post(pages::login::logout))
@@ -226,6 +240,23 @@ pub fn router(state: AppState) -> Router {
             session::resolve,
         ))
         .with_state(state)
+}
+
+/// The routes of one kind: `/edit` + `one`, `/remove` + `one`, `/new` + `new`.
+fn editing<E: Editor>(one: &str, new: &str) -> Router<AppState> {
+    Router::new()
+        .route(
+            &format!("/edit{one}"),
+            get(item::edit_form::<E>).post(item::edit_save::<E>),
+        )
+        .route(
+            &format!("/new{new}"),
+            get(item::new_form::<E>).post(item::new_save::<E>),
+        )
+        .route(
+            &format!("/remove{one}"),
+            get(edit::remove::confirm::<E>).post(edit::remove::remove::<E>),
+        )
 }
 
 async fn healthz(State(state): State<AppState>) -> StatusCode {

@@ -14,7 +14,14 @@ async fn with_account(app: &App, email: &str) {
     let hash = rodtrad_auth::hash_password(PASSWORD).expect("hash");
     app.state
         .store()
-        .create_account(email, Some("Anna Andersson"), &hash, false, 0)
+        .create_account(
+            email,
+            Some("Anna Andersson"),
+            &hash,
+            false,
+            &rodtrad_store::Actor::command_line(),
+            0,
+        )
         .await
         .expect("account");
 }

@@ -2,7 +2,7 @@
 //! contributor for the organisations they contribute for.
 
 use rodtrad_domain::{
-    Activity, DataSet, GoalRef, InterventionLevel, ItemKind, Slug, Status, Vocabulary,
+    Activity, DataSet, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug, Status, Vocabulary,
 };
 use rodtrad_i18n::Lang;
 
@@ -68,7 +68,6 @@ fn fields(
 ) -> Vec<Field> {
     let t = |k: &str| lang.text(k);
     let mut fields = Vec::new();
-    let date = |d: Option<rodtrad_domain::PartialDate>| d.map(|d| d.to_string());
     let period = a.map(|a| a.period).unwrap_or_default();
     let codes = |s: &[Slug]| s.iter().map(ToString::to_string).collect::<Vec<_>>();
     fields.extend([
@@ -98,9 +97,9 @@ fn fields(
             organisations(working),
             a.map(|a| codes(&a.partners)).unwrap_or_default(),
         ),
-        Field::text("start", t("edit-start"), date(period.start).as_deref())
-            .hint(t("edit-date-hint")),
-        Field::text("end", t("edit-end"), date(period.end).as_deref()).hint(t("edit-date-hint")),
+    ]);
+    fields.extend(crate::edit::registry::period_fields(lang, period));
+    fields.extend([
         Field::select(
             "status",
             t("activity-status"),
@@ -239,16 +238,14 @@ pub struct Activities;
 
 impl Editor for Activities {
     type Item = Activity;
-    const KIND: ItemKind = ItemKind::Activity;
-    const PAGE: &'static str = "/activities/";
     const TITLES: (&'static str, &'static str) = ("edit-activity-title", "new-activity-title");
 
-    fn list(set: &DataSet) -> &Vec<Activity> {
-        &set.activities
+    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Activity>> {
+        Some(&set.activities)
     }
 
-    fn list_mut(set: &mut DataSet) -> &mut Vec<Activity> {
-        &mut set.activities
+    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Activity>> {
+        Some(&mut set.activities)
     }
 
     fn id(item: &Activity) -> &Slug {
@@ -259,14 +256,37 @@ impl Editor for Activities {
         item.title.clone()
     }
 
-    fn may_edit(viewer: &Viewer, set: &DataSet, item: Option<&Activity>) -> bool {
+    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
+        ItemKey::new(ItemKind::Activity, id)
+    }
+
+    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
+        id.map_or_else(
+            || "/new/activity".to_owned(),
+            |id| format!("/edit/activity/{id}"),
+        )
+    }
+
+    fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {
+        id.map_or_else(
+            || "/activities".to_owned(),
+            |id| format!("/activities/{id}"),
+        )
+    }
+
+    fn may_edit(viewer: &Viewer, set: &DataSet, _: Option<&Slug>, item: Option<&Activity>) -> bool {
         match item {
             Some(a) => viewer.access().may_edit_activity(a.lead.as_ref()),
             None => !leads(viewer, set).is_empty(),
         }
     }
 
-    fn fields(viewer: &Viewer, state: &AppState, item: Option<&Activity>) -> Vec<Field> {
+    fn fields(
+        viewer: &Viewer,
+        state: &AppState,
+        _: Option<&Slug>,
+        item: Option<&Activity>,
+    ) -> Vec<Field> {
         let working = state.working();
         let visible = state.model_for(viewer);
         fields(
@@ -282,6 +302,7 @@ impl Editor for Activities {
         input: &Input,
         viewer: &Viewer,
         state: &AppState,
+        _: Option<&Slug>,
         old: Option<&Activity>,
         id: Slug,
     ) -> Result<Activity, Problems> {

@@ -38,7 +38,7 @@ pub enum Control {
 
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: &'static str,
+    pub name: String,
     pub label: String,
     pub hint: Option<String>,
     pub control: Control,
@@ -49,9 +49,9 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(name: &'static str, label: String, control: Control) -> Self {
+    fn new(name: &str, label: String, control: Control) -> Self {
         Self {
-            name,
+            name: name.to_owned(),
             label,
             hint: None,
             control,
@@ -62,38 +62,28 @@ impl Field {
         }
     }
 
-    pub fn text(name: &'static str, label: String, value: Option<&str>) -> Self {
+    pub fn text(name: &str, label: String, value: Option<&str>) -> Self {
         Self {
             value: value.unwrap_or_default().to_owned(),
             ..Self::new(name, label, Control::Text)
         }
     }
 
-    pub fn area(name: &'static str, label: String, value: Option<&str>) -> Self {
+    pub fn area(name: &str, label: String, value: Option<&str>) -> Self {
         Self {
             value: value.unwrap_or_default().to_owned(),
             ..Self::new(name, label, Control::Area)
         }
     }
 
-    pub fn select(
-        name: &'static str,
-        label: String,
-        choices: Vec<Choice>,
-        value: Option<String>,
-    ) -> Self {
+    pub fn select(name: &str, label: String, choices: Vec<Choice>, value: Option<String>) -> Self {
         Self {
             value: value.unwrap_or_default(),
             ..Self::new(name, label, Control::Select(choices))
         }
     }
 
-    pub fn multi(
-        name: &'static str,
-        label: String,
-        choices: Vec<Choice>,
-        values: Vec<String>,
-    ) -> Self {
+    pub fn multi(name: &str, label: String, choices: Vec<Choice>, values: Vec<String>) -> Self {
         Self {
             values,
             ..Self::new(name, label, Control::Multi(choices))
@@ -140,7 +130,7 @@ impl Field {
 /// Problems found in what was posted: by field name, and for the whole.
 #[derive(Debug, Clone, Default)]
 pub struct Problems {
-    pub fields: BTreeMap<&'static str, String>,
+    pub fields: BTreeMap<String, String>,
     pub general: Vec<String>,
 }
 
@@ -149,8 +139,8 @@ impl Problems {
         self.fields.is_empty() && self.general.is_empty()
     }
 
-    pub fn add(&mut self, field: &'static str, message: String) {
-        self.fields.entry(field).or_insert(message);
+    pub fn add(&mut self, field: &str, message: String) {
+        self.fields.entry(field.to_owned()).or_insert(message);
     }
 }
 
@@ -203,7 +193,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn refuse(&mut self, field: &'static str, key: &str) {
+    fn refuse(&mut self, field: &str, key: &str) {
         let message = self.lang.text(key);
         self.problems.add(field, message);
     }
@@ -212,7 +202,7 @@ impl<'a> Reader<'a> {
         self.input.text(name)
     }
 
-    pub fn required(&mut self, name: &'static str) -> String {
+    pub fn required(&mut self, name: &str) -> String {
         let value = self.input.text(name);
         if value.is_none() {
             self.refuse(name, "edit-required");
@@ -221,7 +211,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One of `among`, or none.
-    pub fn choice(&mut self, name: &'static str, among: &[&Slug]) -> Option<Slug> {
+    pub fn choice(&mut self, name: &str, among: &[&Slug]) -> Option<Slug> {
         let value = self.input.text(name)?;
         let found = among
             .iter()
@@ -234,7 +224,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Any of `among`, in the order of `among`.
-    pub fn choices(&mut self, name: &'static str, among: &[&Slug]) -> Vec<Slug> {
+    pub fn choices(&mut self, name: &str, among: &[&Slug]) -> Vec<Slug> {
         let values = self.input.all(name);
         if values
             .iter()
@@ -249,7 +239,7 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    pub fn vocab<V: Vocabulary>(&mut self, name: &'static str) -> Option<V> {
+    pub fn vocab<V: Vocabulary>(&mut self, name: &str) -> Option<V> {
         let value = self.input.text(name)?;
         let parsed = V::parse(&value).ok();
         if parsed.is_none() {
@@ -258,7 +248,7 @@ impl<'a> Reader<'a> {
         parsed
     }
 
-    pub fn date(&mut self, name: &'static str) -> Option<PartialDate> {
+    pub fn date(&mut self, name: &str) -> Option<PartialDate> {
         let value = self.input.text(name)?;
         let parsed = PartialDate::parse(&value).ok();
         if parsed.is_none() {
@@ -268,7 +258,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A period from `start` and `end` fields; an end before the start is refused.
-    pub fn period(&mut self, start: &'static str, end: &'static str) -> Period {
+    pub fn period(&mut self, start: &str, end: &str) -> Period {
         let period = Period {
             start: self.date(start),
             end: self.date(end),
@@ -282,7 +272,7 @@ impl<'a> Reader<'a> {
     /// The id of a new item: the one typed, or one made from `title`; refused if `taken`.
     pub fn new_id(
         &mut self,
-        name: &'static str,
+        name: &str,
         title: &str,
         taken: impl Fn(&Slug) -> bool,
     ) -> Option<Slug> {
@@ -403,17 +393,17 @@ impl Form {
     pub fn refilled(mut self, input: &Input, problems: Problems) -> Self {
         for f in &mut self.fields {
             match f.control {
-                Control::Multi(_) => f.values = input.all(f.name),
+                Control::Multi(_) => f.values = input.all(&f.name),
                 _ => {
                     f.value = input
                         .0
                         .iter()
-                        .find(|(k, _)| k == f.name)
+                        .find(|(k, _)| *k == f.name)
                         .map(|(_, v)| v.clone())
                         .unwrap_or_default();
                 }
             }
-            f.error = problems.fields.get(f.name).cloned();
+            f.error = problems.fields.get(&f.name).cloned();
         }
         self.general = problems.general;
         self
@@ -452,7 +442,11 @@ mod tests {
         assert_eq!(r.choices("p", &[&a]), vec![a.clone()]);
         let problems = r.finish().expect_err("refused");
         assert_eq!(
-            problems.fields.keys().copied().collect::<Vec<_>>(),
+            problems
+                .fields
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             vec!["end", "p", "title"]
         );
     }

@@ -84,6 +84,7 @@ fn item_href(page: &Page, item: &ItemKey) -> Option<String> {
         ItemKind::Activity => "/activities/",
         ItemKind::Organisation => "/organisations/",
         ItemKind::FollowUp => "/follow-ups/",
+        ItemKind::Account => "/admin/accounts/",
         ItemKind::Strategy | ItemKind::Perspective => return None,
     };
     Some(page.link(prefix, &item.id))

@@ -5,7 +5,9 @@
 use axum::extract::{Form as Posted, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rodtrad_domain::{DataSet, ItemKey, ItemKind, Slug};
+use std::collections::HashMap;
+
+use rodtrad_domain::{DataSet, ItemKey, Slug};
 use rodtrad_i18n::Lang;
 
 use crate::app::AppState;
@@ -15,55 +17,89 @@ use crate::error::AppError;
 use crate::pages::Page;
 use crate::session::Viewer;
 
-/// What one kind of item needs to be edited in forms.
+/// What one kind of item needs to be edited in forms. Items are top-level (an activity) or
+/// parts of a plan (a goal, a risk); a part's `scope` is its plan, and its save is recorded as
+/// a change of the plan.
 pub trait Editor: Send + Sync + 'static {
     type Item: Clone + Send + Sync;
-    const KIND: ItemKind;
-    /// Where an item's page is (`prefix` + id), or where to go from a new one's form.
-    const PAGE: &'static str;
     /// The message keys of the titles of the forms: to change one (`$title`) and a new one.
     const TITLES: (&'static str, &'static str);
 
-    fn list(set: &DataSet) -> &Vec<Self::Item>;
-    fn list_mut(set: &mut DataSet) -> &mut Vec<Self::Item>;
+    /// The items, in the plan `scope` for parts; `None` when there is no such plan.
+    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Vec<Self::Item>>;
+    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Vec<Self::Item>>;
     fn id(item: &Self::Item) -> &Slug;
     fn name(item: &Self::Item) -> String;
+    /// The item of the record and of the revision: the plan, for a part of one.
+    fn key(scope: Option<&Slug>, id: &Slug) -> ItemKey;
+    /// The form's own address: to change `id`, or with `None` to make a new one.
+    fn path(scope: Option<&Slug>, id: Option<&str>) -> String;
+    /// Where to go after saving `id` or cancelling.
+    fn page(scope: Option<&Slug>, id: Option<&Slug>) -> String;
     /// Whether the viewer may change `item`, or with `None` make a new one.
-    fn may_edit(viewer: &Viewer, set: &DataSet, item: Option<&Self::Item>) -> bool;
-    fn fields(viewer: &Viewer, state: &AppState, item: Option<&Self::Item>) -> Vec<Field>;
+    fn may_edit(
+        viewer: &Viewer,
+        set: &DataSet,
+        scope: Option<&Slug>,
+        item: Option<&Self::Item>,
+    ) -> bool;
+    fn fields(
+        viewer: &Viewer,
+        state: &AppState,
+        scope: Option<&Slug>,
+        item: Option<&Self::Item>,
+    ) -> Vec<Field>;
     /// The posted values as an item, over `old` when changing one. The id of a new item is
     /// read by the caller.
     fn read(
         input: &Input,
         viewer: &Viewer,
         state: &AppState,
+        scope: Option<&Slug>,
         old: Option<&Self::Item>,
         id: Slug,
     ) -> Result<Self::Item, Problems>;
+    /// Takes the item out of `set`, and loosens what points at it (a goal's links from
+    /// activities, an organisation as a partner). What cannot be loosened is left for the
+    /// checks to name.
+    fn remove(set: &mut DataSet, scope: Option<&Slug>, id: &Slug) {
+        if let Some(list) = Self::list_mut(set, scope) {
+            list.retain(|x| Self::id(x) != id);
+        }
+    }
+
+    /// Puts the data set in order after the item `id` is in place, as `input` asks (a goal
+    /// moved in its tree).
+    fn arrange(_set: &mut DataSet, _scope: Option<&Slug>, _input: &Input, _id: &Slug) {}
 }
 
-fn path<E: Editor>(id: Option<&str>) -> String {
-    match id {
-        Some(id) => format!("/edit/{}/{id}", E::KIND.code()),
-        None => format!("/new/{}", E::KIND.code()),
-    }
+pub type Params = Option<Path<HashMap<String, String>>>;
+
+/// The plan a part belongs to, and the id of the item, from the route.
+pub fn params(p: Params) -> (Option<Slug>, Option<String>) {
+    let map = p.map(|Path(m)| m).unwrap_or_default();
+    (
+        map.get("plan").and_then(|s| Slug::parse(s).ok()),
+        map.get("id").cloned(),
+    )
 }
 
 fn form<E: Editor>(
     viewer: &Viewer,
     state: &AppState,
+    scope: Option<&Slug>,
     old: Option<&E::Item>,
     revision: i64,
 ) -> Form {
     let lang = viewer.lang;
     let id = old.map(|o| E::id(o).to_string());
-    let action = path::<E>(id.as_deref());
+    let action = E::path(scope, id.as_deref());
     let title = match old {
         Some(o) => lang.format(E::TITLES.0, &[("title", E::name(o))]),
         None => lang.text(E::TITLES.1),
     };
     let page = Page::new(lang, title, &action).with(viewer);
-    let mut fields = E::fields(viewer, state, old);
+    let mut fields = E::fields(viewer, state, scope, old);
     if old.is_none() {
         fields.insert(
             0,
@@ -73,10 +109,7 @@ fn form<E: Editor>(
     Form {
         intro: None,
         action: page.href(&action),
-        cancel: match &id {
-            Some(id) => page.link(E::PAGE, id),
-            None => page.href(E::PAGE),
-        },
+        cancel: page.href(&E::page(scope, old.map(E::id))),
         submit: lang.text("edit-save"),
         revision,
         fields,
@@ -125,26 +158,34 @@ pub async fn revision(state: &AppState, key: &ItemKey, lang: Lang) -> Result<i64
         .map_err(|e| AppError::Internal(lang, e.to_string()).into_response())
 }
 
-fn find<'a, E: Editor>(set: &'a DataSet, id: &str) -> Option<&'a E::Item> {
-    E::list(set).iter().find(|x| E::id(x).as_str() == id)
+pub fn find<'a, E: Editor>(
+    set: &'a DataSet,
+    scope: Option<&Slug>,
+    id: &str,
+) -> Option<&'a E::Item> {
+    E::list(set, scope)?
+        .iter()
+        .find(|x| E::id(x).as_str() == id)
 }
 
 pub async fn edit_form<E: Editor>(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    p: Params,
 ) -> Response {
+    let (scope, id) = params(p);
+    let id = id.unwrap_or_default();
     let working = state.working();
-    let Some(old) = find::<E>(&working.set, &id) else {
+    let Some(old) = find::<E>(&working.set, scope.as_ref(), &id) else {
         return AppError::NotFound(viewer.lang).into_response();
     };
-    if !E::may_edit(&viewer, &working.set, Some(old)) {
-        return refuse(&viewer, &path::<E>(Some(&id)));
+    if !E::may_edit(&viewer, &working.set, scope.as_ref(), Some(old)) {
+        return refuse(&viewer, &E::path(scope.as_ref(), Some(&id)));
     }
-    let key = ItemKey::new(E::KIND, E::id(old));
+    let key = E::key(scope.as_ref(), E::id(old));
     match revision(&state, &key, viewer.lang).await {
         Ok(rev) => render(
-            &form::<E>(&viewer, &state, Some(old), rev),
+            &form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
             viewer.lang,
             StatusCode::OK,
         ),
@@ -155,73 +196,115 @@ pub async fn edit_form<E: Editor>(
 pub async fn edit_save<E: Editor>(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    p: Params,
     Posted(input): Posted<Input>,
 ) -> Response {
+    let (scope, id) = params(p);
+    let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
     let working = state.working();
-    let Some(old) = find::<E>(&working.set, &id) else {
+    let Some(old) = find::<E>(&working.set, scope, &id) else {
         return AppError::NotFound(viewer.lang).into_response();
     };
-    if !E::may_edit(&viewer, &working.set, Some(old)) {
-        return refuse(&viewer, &path::<E>(Some(&id)));
+    if !E::may_edit(&viewer, &working.set, scope, Some(old)) {
+        return refuse(&viewer, &E::path(scope, Some(&id)));
     }
     let lang = viewer.lang;
-    let form = || form::<E>(&viewer, &state, Some(old), input.revision());
-    let item = match E::read(&input, &viewer, &state, Some(old), E::id(old).clone()) {
+    let form = || form::<E>(&viewer, &state, scope, Some(old), input.revision());
+    let item = match E::read(
+        &input,
+        &viewer,
+        &state,
+        scope,
+        Some(old),
+        E::id(old).clone(),
+    ) {
         Ok(item) => item,
         Err(p) => return refused(form(), &input, Refused::Invalid(p), lang),
     };
     let mut after = working.set.clone();
-    if let Some(slot) = E::list_mut(&mut after)
-        .iter_mut()
-        .find(|x| E::id(x) == E::id(old))
+    if let Some(slot) =
+        E::list_mut(&mut after, scope).and_then(|l| l.iter_mut().find(|x| E::id(x) == E::id(old)))
     {
         *slot = item;
     }
-    let key = ItemKey::new(E::KIND, E::id(old));
+    E::arrange(&mut after, scope, &input, E::id(old));
+    let key = E::key(scope, E::id(old));
     match commit(&state, &viewer, &key, input.revision(), &after, None).await {
-        Ok(()) => saved(&Page::new(lang, String::new(), "/").link(E::PAGE, &id)),
+        Ok(()) => {
+            saved(&Page::new(lang, String::new(), "/").href(&E::page(scope, Some(E::id(old)))))
+        }
         Err(why) => refused(form(), &input, why, lang),
     }
 }
 
-pub async fn new_form<E: Editor>(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if !E::may_edit(&viewer, &state.working().set, None) {
-        return refuse(&viewer, &path::<E>(None));
+pub async fn new_form<E: Editor>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Params,
+) -> Response {
+    let (scope, _) = params(p);
+    let working = state.working();
+    if E::list(&working.set, scope.as_ref()).is_none() {
+        return AppError::NotFound(viewer.lang).into_response();
     }
+    if !E::may_edit(&viewer, &working.set, scope.as_ref(), None) {
+        return refuse(&viewer, &E::path(scope.as_ref(), None));
+    }
+    let rev = if scope.is_some() {
+        match revision(&state, &E::key(scope.as_ref(), &placeholder()), viewer.lang).await {
+            Ok(r) => r,
+            Err(e) => return e,
+        }
+    } else {
+        0
+    };
     render(
-        &form::<E>(&viewer, &state, None, 0),
+        &form::<E>(&viewer, &state, scope.as_ref(), None, rev),
         viewer.lang,
         StatusCode::OK,
     )
 }
 
+/// The id a new item's form stands for before it has one.
+fn placeholder() -> Slug {
+    Slug::parse("new").expect("a valid slug")
+}
+
 pub async fn new_save<E: Editor>(
     State(state): State<AppState>,
     viewer: Viewer,
+    p: Params,
     Posted(input): Posted<Input>,
 ) -> Response {
+    let (scope, _) = params(p);
+    let scope = scope.as_ref();
     let working = state.working();
-    if !E::may_edit(&viewer, &working.set, None) {
-        return refuse(&viewer, &path::<E>(None));
+    if E::list(&working.set, scope).is_none() {
+        return AppError::NotFound(viewer.lang).into_response();
+    }
+    if !E::may_edit(&viewer, &working.set, scope, None) {
+        return refuse(&viewer, &E::path(scope, None));
     }
     let lang = viewer.lang;
-    let form = || form::<E>(&viewer, &state, None, 0);
+    // A new part changes its plan: the edit is based on the plan's revision the form showed.
+    let based_on = if scope.is_some() { input.revision() } else { 0 };
+    let form = || form::<E>(&viewer, &state, scope, None, based_on);
     let mut reader = crate::edit::Reader::new(&input, lang);
     let title = input
         .text("title")
         .or_else(|| input.text("name"))
+        .or_else(|| input.text("description"))
         .unwrap_or_default();
     let id = reader.new_id("id", &title, |s| {
-        find::<E>(&working.set, s.as_str()).is_some()
+        find::<E>(&working.set, scope, s.as_str()).is_some()
     });
-    let placeholder = Slug::parse("new").expect("a valid slug");
     let read = E::read(
         &input,
         &viewer,
         &state,
+        scope,
         None,
-        id.clone().unwrap_or(placeholder),
+        id.clone().unwrap_or_else(placeholder),
     );
     let item = match (read, reader.finish()) {
         (Ok(item), Ok(())) if id.is_some() => item,
@@ -233,11 +316,15 @@ pub async fn new_save<E: Editor>(
             return refused(form(), &input, Refused::Invalid(problems), lang);
         }
     };
-    let key = ItemKey::new(E::KIND, E::id(&item));
-    let to = Page::new(lang, String::new(), "/").link(E::PAGE, E::id(&item));
+    let key = E::key(scope, E::id(&item));
+    let to = Page::new(lang, String::new(), "/").href(&E::page(scope, Some(E::id(&item))));
     let mut after = working.set.clone();
-    E::list_mut(&mut after).push(item);
-    match commit(&state, &viewer, &key, 0, &after, None).await {
+    let new_id = E::id(&item).clone();
+    if let Some(list) = E::list_mut(&mut after, scope) {
+        list.push(item);
+    }
+    E::arrange(&mut after, scope, &input, &new_id);
+    match commit(&state, &viewer, &key, based_on, &after, None).await {
         Ok(()) => saved(&to),
         Err(why) => refused(form(), &input, why, lang),
     }

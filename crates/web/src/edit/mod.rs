@@ -11,6 +11,10 @@ pub mod activity;
 pub mod form;
 pub mod history;
 pub mod item;
+pub mod plan;
+pub mod registry;
+pub mod remove;
+pub mod versions;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

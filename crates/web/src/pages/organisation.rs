@@ -47,7 +47,13 @@ pub async fn show(
                 organisation.name.clone(),
                 &format!("/organisations/{}", organisation.id),
             )
-            .with(&viewer),
+            .with(&viewer)
+            .item_tools(
+                &viewer,
+                "organisation",
+                &organisation.id,
+                viewer.access().may_administer(),
+            ),
             model: &model,
             organisation,
             members,

@@ -23,11 +23,16 @@ struct Row<'a> {
 
 #[derive(Template)]
 #[template(path = "plan.html")]
-struct PlanPage<'a> {
+pub struct PlanPage<'a> {
     page: Page,
     model: &'a ReadModel,
     plan: &'a Plan,
     rows: Vec<Row<'a>>,
+    /// Whether the viewer may change the plan: links to each goal's and risk's form.
+    may_edit: bool,
+    /// What the viewer is looking at, when it is not simply the published plan: a draft, or
+    /// an earlier version.
+    banner: Option<String>,
 }
 
 pub async fn show(
@@ -38,6 +43,55 @@ pub async fn show(
     let lang = viewer.lang;
     let model = state.model_for(&viewer);
     let plan = model.plan(&id).ok_or(AppError::NotFound(lang))?;
+    let access = viewer.access();
+    let may_edit = access.may_edit_plan(&plan.id);
+    let banner = access
+        .sees_drafts_of(&plan.id)
+        .then(|| draft_banner(&state, plan, lang))
+        .flatten();
+    let mut page =
+        Page::new(lang, plan.title.clone(), &format!("/plans/{}", plan.id)).with(&viewer);
+    if may_edit {
+        page = page
+            .tool("edit-plan-link", &format!("/edit/plan/{}", plan.id))
+            .tool("new-goal-link", &format!("/new/plan/{}/goal", plan.id))
+            .tool("new-risk-link", &format!("/new/plan/{}/risk", plan.id));
+    }
+    page = page.tool("versions-link", &format!("/plans/{}/versions", plan.id));
+    if viewer.session.is_some() && access.sees_drafts_of(&plan.id) {
+        page = page.tool("history-link", &format!("/history/plan/{}", plan.id));
+    }
+    render(&plan_page(page, &model, plan, may_edit, banner), lang)
+}
+
+impl PlanPage<'_> {
+    /// The form to `action` (edit, remove) a part (goal, risk) of the plan.
+    fn part_href(&self, action: &str, part: &str, id: &rodtrad_domain::Slug) -> String {
+        self.page
+            .href(&format!("/{action}/plan/{}/{part}/{id}", self.plan.id))
+    }
+}
+
+/// What a role holder is told about the draft they see: unpublished, or changed since the
+/// version visitors read.
+fn draft_banner(state: &AppState, plan: &Plan, lang: rodtrad_i18n::Lang) -> Option<String> {
+    match state.release(&plan.id) {
+        None => Some(lang.text("plan-draft-unpublished")),
+        Some(r) if r.plan != *plan => {
+            Some(lang.format("plan-draft-changed", &[("version", r.number.to_string())]))
+        }
+        Some(_) => None,
+    }
+}
+
+/// The page of a plan as `model` has it: the published plan, a draft, or an earlier version.
+pub fn plan_page<'a>(
+    page: Page,
+    model: &'a ReadModel,
+    plan: &'a Plan,
+    may_edit: bool,
+    banner: Option<String>,
+) -> PlanPage<'a> {
     let depth = |n: &GoalNode| {
         plan.levels
             .iter()
@@ -62,15 +116,14 @@ pub async fn show(
                 .collect(),
         })
         .collect();
-    render(
-        &PlanPage {
-            page: Page::new(lang, plan.title.clone(), &format!("/plans/{}", plan.id)).with(&viewer),
-            model: &model,
-            plan,
-            rows,
-        },
-        lang,
-    )
+    PlanPage {
+        page,
+        model,
+        plan,
+        rows,
+        may_edit,
+        banner,
+    }
 }
 
 /// The nodes depth first, each followed by its children, in stored order.

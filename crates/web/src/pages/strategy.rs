@@ -37,8 +37,36 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
         .iter()
         .filter(|p| p.priority_area.as_ref().is_none_or(|a| !areas.contains(&a)))
         .collect();
+    let mut page = Page::new(lang, lang.text("strategy-title"), "/").with(&viewer);
+    let access = viewer.access();
+    if access.may_administer() {
+        for s in &model.set.strategies {
+            page = page.tool("edit-strategy-link", &format!("/edit/strategy/{}", s.id));
+        }
+        page = page
+            .tool("new-plan-link", "/new/plan")
+            .tool("new-organisation-link", "/new/organisation")
+            .tool("new-perspective-link", "/new/perspective")
+            .tool("accounts-link", "/admin/accounts");
+    }
+    if viewer.session.is_some() {
+        if access.admin
+            || access
+                .grants
+                .iter()
+                .any(|(r, _)| r.scoped_to_organisation())
+        {
+            page = page.tool("new-activity-link", "/new/activity");
+        }
+        if let Some(s) = &viewer.session {
+            page = page.tool(
+                "my-changes-link",
+                &format!("/accounts/{}/history", s.account.id),
+            );
+        }
+    }
     let page = StrategyPage {
-        page: Page::new(lang, lang.text("strategy-title"), "/").with(&viewer),
+        page,
         model: &model,
         strategies: &model.set.strategies,
         other_plans,

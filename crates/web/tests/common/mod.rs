@@ -165,6 +165,7 @@ pub async fn person(app: &App, email: &str, admin: bool, grants: &[(Role, &str)]
             Some(&format!("Person {email}")),
             "not-a-usable-hash",
             admin,
+            &rodtrad_store::Actor::command_line(),
             0,
         )
         .await
@@ -174,7 +175,10 @@ pub async fn person(app: &App, email: &str, admin: bool, grants: &[(Role, &str)]
             role: *role,
             scope: Slug::parse(scope).expect("scope"),
         };
-        store.grant(account.id, &grant).await.expect("grant");
+        store
+            .grant(account.id, &grant, &rodtrad_store::Actor::command_line(), 0)
+            .await
+            .expect("grant");
     }
     let token = rodtrad_auth::new_token().expect("token");
     let csrf = rodtrad_auth::new_token().expect("token");

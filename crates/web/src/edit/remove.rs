@@ -1,0 +1,171 @@
+//! Removing an item: the page says first what depends on it and how each of those would
+//! change, and nothing is removed until the person confirms. What cannot be loosened (a plan
+//! version decided by an organisation) stops the removal, with the reason.
+
+use askama::Template;
+use axum::extract::{Form as Posted, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rodtrad_domain::{DataSet, ItemChange, item_changes};
+
+use crate::app::AppState;
+use crate::edit::history::item_name;
+use crate::edit::item::{Editor, Params, find, params, revision};
+use crate::edit::{Input, Refused, check, commit, refuse, saved};
+use crate::error::AppError;
+use crate::pages::{Page, render};
+use crate::session::Viewer;
+
+struct Dependent {
+    name: String,
+    fields: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "remove.html")]
+struct RemovePage {
+    page: Page,
+    action: String,
+    cancel: String,
+    csrf: String,
+    revision: i64,
+    dependents: Vec<Dependent>,
+    /// Why the removal cannot be done; empty when it can.
+    blocked: Vec<String>,
+}
+
+/// The data set without the item, and the other items that change with it.
+fn without<E: Editor>(
+    set: &DataSet,
+    scope: Option<&rodtrad_domain::Slug>,
+    id: &rodtrad_domain::Slug,
+) -> (DataSet, Vec<ItemChange>) {
+    let mut after = set.clone();
+    E::remove(&mut after, scope, id);
+    let own = E::key(scope, id);
+    let others = item_changes(set, &after)
+        .into_iter()
+        .filter(|c| c.item != own)
+        .collect();
+    (after, others)
+}
+
+#[expect(clippy::too_many_arguments, reason = "the parts of one page, named")]
+fn page<E: Editor>(
+    viewer: &Viewer,
+    scope: Option<&rodtrad_domain::Slug>,
+    item: &E::Item,
+    revision: i64,
+    others: &[ItemChange],
+    blocked: Vec<String>,
+    status: StatusCode,
+) -> Response {
+    let lang = viewer.lang;
+    let id = E::id(item);
+    let action = E::path(scope, Some(id.as_str())).replacen("/edit/", "/remove/", 1);
+    let title = lang.format("remove-title", &[("title", E::name(item))]);
+    let page = Page::new(lang, title, &action).with(viewer);
+    let dependents = others
+        .iter()
+        .map(|c| Dependent {
+            name: item_name(lang, &c.item),
+            fields: c
+                .fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.field.clone(),
+                        f.before.clone().unwrap_or_default(),
+                        f.after.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let removal = RemovePage {
+        action: page.href(&action),
+        cancel: page.href(&E::page(scope, Some(id))),
+        csrf: viewer
+            .session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default(),
+        revision,
+        dependents,
+        blocked,
+        page,
+    };
+    match render(&removal, lang) {
+        Ok(html) => (status, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /remove/...`: what would go and what depends on it, and the button to confirm.
+pub async fn confirm<E: Editor>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Params,
+) -> Response {
+    let (scope, id) = params(p);
+    let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
+    let working = state.working();
+    let Some(item) = find::<E>(&working.set, scope, &id) else {
+        return AppError::NotFound(viewer.lang).into_response();
+    };
+    let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
+    if !E::may_edit(&viewer, &working.set, scope, Some(item)) {
+        return refuse(&viewer, &path);
+    }
+    let (after, others) = without::<E>(&working.set, scope, E::id(item));
+    let blocked = check(&after, &viewer).general;
+    let key = E::key(scope, E::id(item));
+    match revision(&state, &key, viewer.lang).await {
+        Ok(rev) => page::<E>(&viewer, scope, item, rev, &others, blocked, StatusCode::OK),
+        Err(e) => e,
+    }
+}
+
+/// `POST /remove/...`: removes the item and loosens what depended on it, all on record.
+pub async fn remove<E: Editor>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    p: Params,
+    Posted(input): Posted<Input>,
+) -> Response {
+    let (scope, id) = params(p);
+    let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
+    let working = state.working();
+    let Some(item) = find::<E>(&working.set, scope, &id) else {
+        return AppError::NotFound(viewer.lang).into_response();
+    };
+    let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
+    if !E::may_edit(&viewer, &working.set, scope, Some(item)) {
+        return refuse(&viewer, &path);
+    }
+    let (after, others) = without::<E>(&working.set, scope, E::id(item));
+    let key = E::key(scope, E::id(item));
+    let to = Page::new(viewer.lang, String::new(), "/").href(&E::page(scope, None));
+    match commit(&state, &viewer, &key, input.revision(), &after, None).await {
+        Ok(()) => saved(&to),
+        Err(Refused::Invalid(problems)) => page::<E>(
+            &viewer,
+            scope,
+            item,
+            input.revision(),
+            &others,
+            problems.general,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(Refused::Stale(_, current)) => page::<E>(
+            &viewer,
+            scope,
+            item,
+            current,
+            &others,
+            vec![viewer.lang.text("remove-stale")],
+            StatusCode::CONFLICT,
+        ),
+        Err(Refused::Failed(e)) => e.into_response(),
+    }
+}
