@@ -20,7 +20,7 @@ pub fn now() -> i64 {
 }
 pub use password::{
     MIN_LENGTH as MIN_PASSWORD_LENGTH, PasswordError, check_new_password, hash_password,
-    verify_password,
+    plausible_email, verify_password,
 };
 pub use throttle::{FREE_ATTEMPTS, wait_before_next_attempt};
 pub use token::{TokenError, new_token, token_hash};

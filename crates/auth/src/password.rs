@@ -21,6 +21,20 @@ pub enum PasswordError {
 }
 
 /// Whether a password may be set: its length in characters, not bytes.
+/// A plausible e-mail address: one `@` with something on each side and a dot in the domain.
+/// Whether mail arrives there is not ours to know.
+pub fn plausible_email(email: &str) -> bool {
+    let email = email.trim();
+    email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !email.chars().any(char::is_whitespace)
+    })
+}
+
 pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < MIN_LENGTH {

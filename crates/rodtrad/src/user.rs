@@ -29,20 +29,6 @@ fn read_password(lang: Lang) -> Result<String, CliError> {
     }
 }
 
-/// A plausible e-mail address: one `@` with something on each side and a dot in the domain.
-/// Whether mail arrives there is not ours to know.
-fn plausible_email(email: &str) -> bool {
-    let email = email.trim();
-    email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && !email.chars().any(char::is_whitespace)
-    })
-}
-
 pub async fn add(
     store: &Store,
     email: &str,
@@ -50,7 +36,7 @@ pub async fn add(
     admin: bool,
     lang: Lang,
 ) -> Result<String, CliError> {
-    if !plausible_email(email) {
+    if !rodtrad_auth::plausible_email(email) {
         return Err(CliError::message(
             "cli-email-invalid",
             vec![("email", email.to_owned())],
@@ -95,7 +81,7 @@ pub async fn add(
 
 #[cfg(test)]
 mod tests {
-    use super::plausible_email;
+    use rodtrad_auth::plausible_email;
 
     #[test]
     fn addresses_need_a_local_part_and_a_domain() {

@@ -346,7 +346,10 @@ async fn accounts_roles_sessions_and_failed_logins() {
             "granting twice records once"
         );
         assert!(
-            record[0].fields.iter().all(|f| !f.field.contains("password")),
+            record[0]
+                .fields
+                .iter()
+                .all(|f| !f.field.contains("password")),
             "{record:?}"
         );
 

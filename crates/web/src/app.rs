@@ -228,6 +228,14 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/versions/{number}", get(edit::versions::show))
         .route("/plans/{id}/publish", post(edit::versions::publish))
         .route("/plans/{id}/decide", post(edit::versions::decide))
+        .route(
+            "/admin/accounts",
+            get(edit::accounts::list).post(edit::accounts::create),
+        )
+        .route(
+            "/admin/accounts/{id}",
+            get(edit::accounts::show).post(edit::accounts::change),
+        )
         .route("/history/{kind}/{id}", get(edit::history::item))
         .route("/accounts/{id}/history", get(edit::history::person))
         .route("/logout", post(pages::login::logout))

@@ -7,6 +7,7 @@
 //! the save if the item moved past the revision the person saw. Only then are the read models
 //! made anew.
 
+pub mod accounts;
 pub mod activity;
 pub mod form;
 pub mod history;
