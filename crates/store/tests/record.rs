@@ -237,3 +237,87 @@ async fn the_database_refuses_to_alter_the_record() {
         assert!(!store.all_changes().await.expect("record").is_empty());
     }
 }
+
+#[tokio::test]
+async fn changes_of_accounts_are_on_record_without_the_password() {
+    use rodtrad_domain::Role;
+    use rodtrad_store::Grant;
+    let f = fresh().await;
+    for store in &f.stores {
+        let admin = Actor {
+            account: None,
+            name: "Admin".into(),
+        };
+        let bo = store
+            .create_account(
+                "bo@kommun.se",
+                Some("Bo"),
+                "$argon2id$secret",
+                false,
+                &admin,
+                100,
+            )
+            .await
+            .expect("create");
+        let owner = Grant {
+            role: Role::PlanOwner,
+            scope: slug("social-valfard-2019-2022"),
+        };
+        let contributor = Grant {
+            role: Role::Contributor,
+            scope: slug("orebro-kommun"),
+        };
+        store
+            .grant(bo.id, &owner, &admin, 101)
+            .await
+            .expect("grant");
+        store
+            .grant(bo.id, &owner, &admin, 102)
+            .await
+            .expect("again");
+        store
+            .grant(bo.id, &contributor, &admin, 103)
+            .await
+            .expect("grant");
+        assert_eq!(
+            store.grants(bo.id).await.expect("grants"),
+            vec![owner.clone(), contributor.clone()]
+        );
+        store
+            .revoke(bo.id, &contributor, &admin, 104)
+            .await
+            .expect("revoke");
+        assert_eq!(
+            store.grants(bo.id).await.expect("grants"),
+            vec![owner.clone()]
+        );
+        store
+            .set_account_status(bo.id, false, true, &admin, 105)
+            .await
+            .expect("disable");
+        let key = ItemKey::new(ItemKind::Account, &slug(&bo.id.to_string()));
+        let record = store.changes_of(&key, 0).await.expect("record");
+        let roles: Vec<Option<&str>> = record[1..4]
+            .iter()
+            .map(|c| c.fields[0].after.as_deref())
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                Some("plan_owner:social-valfard-2019-2022"),
+                Some("plan_owner:social-valfard-2019-2022, contributor:orebro-kommun"),
+                Some("plan_owner:social-valfard-2019-2022"),
+            ],
+            "granting twice records once"
+        );
+        let disabled = &record[4];
+        assert_eq!(disabled.fields[0].field, "disabled");
+        assert_eq!(disabled.fields[0].after.as_deref(), Some("true"));
+        assert!(record.iter().all(|c| c.actor == "Admin"));
+        let all = format!("{record:?}");
+        assert!(
+            !all.contains("argon2") && !all.contains("password"),
+            "{all}"
+        );
+    }
+}

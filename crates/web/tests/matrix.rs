@@ -110,7 +110,10 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
 
 /// (path, form, who may) for the forms; each is built so that an allowed request stops
 /// before writing (a missing value, a stale revision, an unknown action).
-fn forms(account: i64) -> Vec<(String, Vec<(&'static str, &'static str)>, &'static [Who])> {
+/// A form: its path, its fields, who may send it.
+type Case = (String, Vec<(&'static str, &'static str)>, &'static [Who]);
+
+fn forms(account: i64) -> Vec<Case> {
     let empty = vec![("revision", "0")];
     let stale = vec![("revision", "-1")];
     vec![

@@ -151,15 +151,15 @@ impl Editor for Organisations {
         }
         let kind = r.vocab::<OrganisationKind>("kind");
         let code = r.optional("municipality_code");
-        let municipality_code = code.and_then(|c| match MunicipalityCode::parse(&c) {
-            Ok(c) => Some(c),
-            Err(_) => {
+        let municipality_code = code.and_then(|c| {
+            let parsed = MunicipalityCode::parse(&c).ok();
+            if parsed.is_none() {
                 r.problems.add(
                     "municipality_code",
                     viewer.lang.text("edit-bad-municipality-code"),
                 );
-                None
             }
+            parsed
         });
         let others: Vec<&Slug> = working
             .set

@@ -50,7 +50,6 @@ fn without<E: Editor>(
     (after, others)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the parts of one page, named")]
 fn page<E: Editor>(
     viewer: &Viewer,
     scope: Option<&rodtrad_domain::Slug>,
