@@ -3,35 +3,23 @@
 // layout of the report. Usage:
 //   node a11y.mjs BASE_URL OUT_DIR PATH...
 // Exits 1 and prints the violations when axe-core finds any.
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
+import { axe, launch, shotName } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const [base, outDir, ...paths] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failures = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   for (const path of paths) {
     const response = await page.goto(base + path, { waitUntil: 'load' });
     const status = response ? response.status() : 0;
-    await page.addScriptTag({ path: axePath });
-    const result = await page.evaluate(async () =>
-      // eslint-disable-next-line no-undef
-      axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-    const name = path.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'home';
+    const result = await axe(page);
+    const name = shotName(path);
     await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: true });
-    const violations = result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
-    }));
+    const { violations } = result;
     // Keyboard: the first Tab reaches the skip link, shown on screen with a focus outline;
     // following it puts focus on the main content, and the next Tab shows its outline too.
     await page.keyboard.press('Tab');
@@ -73,7 +61,7 @@ try {
       await page.pdf({ path: `${outDir}/${name}.pdf`, format: 'A4' });
       await page.emulateMedia({ media: 'screen' });
     }
-    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes.length, keyboard, print }));
+    console.log(JSON.stringify({ path, status, violations: violations.length, passes: result.passes, keyboard, print }));
     if (violations.length > 0) {
       failures += 1;
       console.log(JSON.stringify(violations, null, 2));

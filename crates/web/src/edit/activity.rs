@@ -37,24 +37,30 @@ pub fn perspectives(set: &DataSet) -> Vec<Choice> {
         .collect()
 }
 
-/// Every goal the viewer can see, plan by plan: `plan/node` with the plan's title and number.
-fn goals(visible: &ReadModel) -> Vec<Choice> {
+/// Every goal the viewer can see, plan by plan: `plan/node`, labelled with its number.
+fn goals(visible: &ReadModel) -> Vec<(String, Vec<Choice>)> {
     visible
         .set
         .plans
         .iter()
-        .flat_map(|p| {
-            p.nodes.iter().map(move |n| {
-                let number = n
-                    .number
-                    .as_deref()
-                    .map(|x| format!("{x} "))
-                    .unwrap_or_default();
-                Choice::new(
-                    &format!("{}/{}", p.id, n.id),
-                    &format!("{}: {number}{}", p.title, n.title),
-                )
-            })
+        .filter(|p| !p.nodes.is_empty())
+        .map(|p| {
+            let goals = p
+                .nodes
+                .iter()
+                .map(|n| {
+                    let number = n
+                        .number
+                        .as_deref()
+                        .map(|x| format!("{x} "))
+                        .unwrap_or_default();
+                    Choice::new(
+                        &format!("{}/{}", p.id, n.id),
+                        &format!("{number}{}", n.title),
+                    )
+                })
+                .collect();
+            (p.title.clone(), goals)
         })
         .collect()
 }
@@ -130,7 +136,7 @@ fn fields(
             a.map(|a| a.target_groups.join("\n")).as_deref(),
         )
         .hint(t("edit-one-per-line")),
-        Field::multi(
+        Field::grouped(
             "serves",
             t("edit-serves"),
             goals(visible),

@@ -34,6 +34,8 @@ pub enum Control {
     Select(Vec<Choice>),
     /// Any of the choices, as checkboxes.
     Multi(Vec<Choice>),
+    /// Any of the choices, as checkboxes in named groups (the goals of each plan).
+    Grouped(Vec<(String, Vec<Choice>)>),
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +106,18 @@ impl Field {
 
     pub fn id(&self) -> String {
         format!("f-{}", self.name)
+    }
+
+    pub fn grouped(
+        name: &str,
+        label: String,
+        groups: Vec<(String, Vec<Choice>)>,
+        values: Vec<String>,
+    ) -> Self {
+        Self {
+            values,
+            ..Self::new(name, label, Control::Grouped(groups))
+        }
     }
 
     pub fn is_selected(&self, value: &str) -> bool {
@@ -393,7 +407,7 @@ impl Form {
     pub fn refilled(mut self, input: &Input, problems: Problems) -> Self {
         for f in &mut self.fields {
             match f.control {
-                Control::Multi(_) => f.values = input.all(&f.name),
+                Control::Multi(_) | Control::Grouped(_) => f.values = input.all(&f.name),
                 _ => {
                     f.value = input
                         .0
