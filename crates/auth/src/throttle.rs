@@ -14,8 +14,10 @@ pub fn wait_before_next_attempt(failures: u32, last_failure_at: i64, now: i64) -
     if failures < FREE_ATTEMPTS {
         return 0;
     }
+    // Two seconds first: times are whole seconds, so a wait of one could end at the next tick,
+    // however soon that comes.
     let doublings = (failures - FREE_ATTEMPTS).min(20);
-    let wait = (1i64 << doublings).min(MAX_WAIT);
+    let wait = (2i64 << doublings).min(MAX_WAIT);
     (last_failure_at + wait - now).max(0)
 }
 
@@ -27,9 +29,10 @@ mod tests {
     fn the_wait_doubles_after_the_free_attempts_and_has_a_ceiling() {
         assert_eq!(wait_before_next_attempt(0, 0, 100), 0);
         assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS - 1, 100, 100), 0);
-        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS, 100, 100), 1);
-        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS + 3, 100, 100), 8);
-        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS + 3, 100, 105), 3);
+        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS, 100, 100), 2);
+        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS, 100, 101), 1);
+        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS + 3, 100, 100), 16);
+        assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS + 3, 100, 105), 11);
         assert_eq!(wait_before_next_attempt(FREE_ATTEMPTS + 3, 100, 200), 0);
         assert_eq!(wait_before_next_attempt(u32::MAX, 100, 100), MAX_WAIT);
     }
