@@ -73,6 +73,10 @@ pub enum SaveError {
     /// Someone saved the item after the revision the edit was based on.
     #[error("{item} was changed meanwhile (now at revision {current})")]
     Stale { item: ItemKey, current: i64 },
+    /// The database refused the write for what refers to it: something that points at what
+    /// the edit removes was saved meanwhile (by another server on the same database).
+    #[error("something that refers to what is removed was changed meanwhile: {0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -83,6 +87,7 @@ impl SaveError {
         match self {
             SaveError::Store(e) => e,
             SaveError::Stale { item, .. } => StoreError::Duplicate(item.to_string()),
+            SaveError::Conflict(detail) => StoreError::Duplicate(detail),
         }
     }
 }
@@ -273,7 +278,14 @@ impl Store {
             revisions.push((change.item.clone(), rev));
         }
         let items: Vec<ItemKey> = edit.changes.iter().map(|c| c.item.clone()).collect();
-        write_items(&mut tx, set, &items).await?;
+        write_items(&mut tx, set, &items)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    SaveError::Conflict(d.message().to_owned())
+                }
+                e => SaveError::from(e),
+            })?;
         if let Some((plan, decided)) = release_plan {
             let plan = set
                 .plans
@@ -323,6 +335,26 @@ impl Store {
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The revision of every item that has been written (items never written are at 0).
+    pub async fn revisions(&self) -> Result<std::collections::HashMap<ItemKey, i64>, StoreError> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT item_kind, item_id, revision FROM item_revision")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(kind, id, rev)| {
+                Some((
+                    ItemKey {
+                        kind: ItemKind::parse(&kind)?,
+                        id: Slug::parse(&id).ok()?,
+                    },
+                    rev,
+                ))
+            })
+            .collect())
     }
 
     /// An item's current revision; 0 for one never written.

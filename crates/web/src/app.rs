@@ -58,8 +58,10 @@ impl Models {
             .map(|r| (r.plan.id.clone(), r))
             .collect();
         let public = visible(&working, &releases, |_| false);
+        let mut working = ReadModel::new(working);
+        working.revisions = store.revisions().await?;
         Ok(Self {
-            working: Arc::new(ReadModel::new(working)),
+            working: Arc::new(working),
             public: Arc::new(ReadModel::new(public)),
             releases,
             mixed: Mutex::new(HashMap::new()),

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use crate::cache::PageCache;
 
 use rodtrad_domain::{
-    Activity, DataSet, EffectGoal, GoalNode, GoalRef, Organisation, OverarchingGoal, Plan, Slug,
+    Activity, DataSet, EffectGoal, GoalNode, GoalRef, ItemKey, Organisation, OverarchingGoal, Plan,
+    Slug,
 };
 
 #[derive(Debug, Default)]
@@ -23,6 +24,9 @@ pub struct ReadModel {
     serving: HashMap<GoalRef, Vec<usize>>,
     /// The pages rendered from this model so far.
     pub(crate) pages: PageCache,
+    /// The revision of each item as this model has it (the working model only): what an edit
+    /// made from this model is based on, for the items the person did not see in a form.
+    pub(crate) revisions: HashMap<ItemKey, i64>,
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
@@ -71,6 +75,7 @@ impl ReadModel {
             serving,
             set,
             pages: PageCache::default(),
+            revisions: HashMap::new(),
         }
     }
 

@@ -502,3 +502,97 @@ async fn removing_says_what_depends_and_loosens_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn what_a_removal_loosens_is_not_overwritten_if_it_changed_meanwhile() {
+    for app in apps("loosen_stale").await {
+        // A second server on the same database, as on shared hosting: its saves do not reach
+        // the first server's read models until it reads the store again.
+        let other = App {
+            _dir: tempfile::tempdir().expect("tmp"),
+            state: rodtrad_web::AppState::load(app.state.store().clone())
+                .await
+                .expect("load"),
+        };
+        let owner = person(&app, "owner@x.se", false, &[(Role::PlanOwner, PLAN)]).await;
+        let admin = person(&app, "admin@x.se", true, &[]).await;
+        let path = format!("/remove/plan/{PLAN}/goal/{GOAL}");
+        let ask = get(&app, &path, &owner.cookie).await;
+        let rev = field_value(&ask.body, "revision").expect("revision");
+
+        // Meanwhile, on the other server, an activity serving the goal gets a new title: the
+        // removal would loosen it from the title it had before, and must not.
+        let serving = app
+            .state
+            .working()
+            .set
+            .activities
+            .iter()
+            .find(|a| {
+                a.serves
+                    .iter()
+                    .any(|g| g.plan.as_str() == PLAN && g.node.as_str() == GOAL)
+            })
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    a.lead.as_ref().map(ToString::to_string).unwrap_or_default(),
+                )
+            })
+            .expect("an activity serving the goal");
+        let edit = format!("/edit/activity/{}", serving.0);
+        let form = get(&other, &edit, &admin.cookie).await;
+        let arev = field_value(&form.body, "revision").expect("revision");
+        let goal = format!("{PLAN}/{GOAL}");
+        let retitled = [
+            ("revision", arev.as_str()),
+            ("title", "Ny titel på den andra servern"),
+            ("lead", serving.1.as_str()),
+            ("serves", goal.as_str()),
+        ];
+        assert_eq!(
+            submit(&other, &admin, &edit, &retitled).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let between = app.state.store().export().await.expect("export");
+        let refused = submit(&app, &owner, &path, &[("revision", &rev)]).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert_eq!(
+            app.state.store().export().await.expect("export"),
+            between,
+            "the new title stands"
+        );
+
+        // And an activity that comes to serve the goal meanwhile: the database's own rule
+        // refuses the removal, said as a change made meanwhile.
+        app.state.reload().await.expect("reload");
+        let ask = get(&app, &path, &owner.cookie).await;
+        let rev = field_value(&ask.body, "revision").expect("revision");
+        let activity = "brukarinflytandesamordnare-bisam";
+        let edit = format!("/edit/activity/{activity}");
+        let form = get(&other, &edit, &admin.cookie).await;
+        let arev = field_value(&form.body, "revision").expect("revision");
+        let changed = submit(
+            &other,
+            &admin,
+            &edit,
+            &[
+                ("revision", &arev),
+                ("title", "Ändrad på den andra servern"),
+                ("lead", "psykiatrin"),
+                ("serves", &format!("{PLAN}/{GOAL}")),
+            ],
+        )
+        .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+        let between = app.state.store().export().await.expect("export");
+
+        let refused = submit(&app, &owner, &path, &[("revision", &rev)]).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert_eq!(
+            app.state.store().export().await.expect("export"),
+            between,
+            "nothing overwritten, nothing removed"
+        );
+    }
+}

@@ -65,12 +65,14 @@ fn goals(visible: &ReadModel) -> Vec<(String, Vec<Choice>)> {
         .collect()
 }
 
+/// The form's fields. The lead is required of a contributor (it must be one of theirs); an
+/// administrator may leave it empty, as the sources often do.
 fn fields(
     lang: Lang,
     working: &DataSet,
     visible: &ReadModel,
     a: Option<&Activity>,
-    leads: Vec<Choice>,
+    (leads, lead_required): (Vec<Choice>, bool),
 ) -> Vec<Field> {
     let t = |k: &str| lang.text(k);
     let mut fields = Vec::new();
@@ -83,13 +85,15 @@ fn fields(
             t("edit-narrative"),
             a.and_then(|a| a.narrative.as_deref()),
         ),
-        Field::select(
-            "lead",
-            t("activity-lead"),
-            leads,
-            a.and_then(|a| a.lead.as_ref()).map(ToString::to_string),
-        )
-        .required(),
+        {
+            let lead = Field::select(
+                "lead",
+                t("activity-lead"),
+                leads,
+                a.and_then(|a| a.lead.as_ref()).map(ToString::to_string),
+            );
+            if lead_required { lead.required() } else { lead }
+        },
         Field::select(
             "responsible_unit",
             t("activity-responsible-unit"),
@@ -175,7 +179,7 @@ fn read(
         .copied()
         .filter(|o| lead_choices.iter().any(|c| c.value == o.as_str()))
         .collect();
-    if r.input.text("lead").is_none() {
+    if r.input.text("lead").is_none() && !viewer.access().admin {
         r.required("lead");
     }
     let lead = r.choice("lead", &may_lead);
@@ -300,7 +304,7 @@ impl Editor for Activities {
             &working.set,
             &visible,
             item,
-            leads(viewer, &working.set),
+            (leads(viewer, &working.set), !viewer.access().admin),
         )
     }
 

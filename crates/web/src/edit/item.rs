@@ -229,7 +229,17 @@ pub async fn edit_save<E: Editor>(
     }
     E::arrange(&mut after, scope, &input, E::id(old));
     let key = E::key(scope, E::id(old));
-    match commit(&state, &viewer, &key, input.revision(), &after, None).await {
+    match commit(
+        &state,
+        &viewer,
+        &working,
+        &key,
+        input.revision(),
+        &after,
+        None,
+    )
+    .await
+    {
         Ok(()) => {
             saved(&Page::new(lang, String::new(), "/").href(&E::page(scope, Some(E::id(old)))))
         }
@@ -317,6 +327,12 @@ pub async fn new_save<E: Editor>(
         }
     };
     let key = E::key(scope, E::id(&item));
+    // A new item whose id was used by one since removed goes on from that one's revision.
+    let based_on = if scope.is_some() {
+        based_on
+    } else {
+        working.revisions.get(&key).copied().unwrap_or(0)
+    };
     let to = Page::new(lang, String::new(), "/").href(&E::page(scope, Some(E::id(&item))));
     let mut after = working.set.clone();
     let new_id = E::id(&item).clone();
@@ -324,7 +340,7 @@ pub async fn new_save<E: Editor>(
         list.push(item);
     }
     E::arrange(&mut after, scope, &input, &new_id);
-    match commit(&state, &viewer, &key, based_on, &after, None).await {
+    match commit(&state, &viewer, &working, &key, based_on, &after, None).await {
         Ok(()) => saved(&to),
         Err(why) => refused(form(), &input, why, lang),
     }

@@ -24,6 +24,7 @@ use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
 
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::model::ReadModel;
 use crate::session::Viewer;
 
 pub use form::{Choice, Field, Form, Input, Problems, Reader};
@@ -64,11 +65,15 @@ pub fn check(set: &DataSet, viewer: &Viewer) -> Problems {
     problems
 }
 
-/// Saves `after` (the whole working data set after the edit) with its record, the edit based
-/// on `revision` of `item`; then the read models are made anew. Returns the page to go to.
+/// Saves `after`, the working data set `working` with the edit made to it, with its record,
+/// the edit based on `revision` of `item` (the revision the person's form showed); every other
+/// item the edit changes (an activity loosened from a removed goal) is based on the revision
+/// `working` was read at, so that nothing changed since is overwritten. Then the read models are
+/// made anew.
 pub async fn commit(
     state: &AppState,
     viewer: &Viewer,
+    working: &ReadModel,
     item: &ItemKey,
     revision: i64,
     after: &DataSet,
@@ -78,26 +83,44 @@ pub async fn commit(
     if !problems.is_empty() {
         return Err(Refused::Invalid(problems));
     }
-    let before = &state.working().set;
+    let changes = item_changes(&working.set, after);
+    if changes.is_empty() && release.is_none() {
+        return Ok(());
+    }
+    let mut based_on = vec![(item.clone(), revision)];
+    for c in changes.iter().filter(|c| c.item != *item) {
+        let seen = working.revisions.get(&c.item).copied().unwrap_or(0);
+        based_on.push((c.item.clone(), seen));
+    }
     let edit = Edit {
         actor: actor(viewer),
         at: rodtrad_auth::now(),
-        changes: item_changes(before, after),
-        based_on: vec![(item.clone(), revision)],
+        changes,
+        based_on,
     };
-    if edit.changes.is_empty() && release.is_none() {
-        return Ok(());
-    }
     let plan = release.map(|decided| (&item.id, decided));
     match state.store().save(after, &edit, plan).await {
         Ok(_) => {}
-        Err(SaveError::Stale { item, current }) => {
+        Err(SaveError::Stale {
+            item: stale,
+            current,
+        }) => {
+            let seen = edit
+                .based_on
+                .iter()
+                .find(|(k, _)| *k == stale)
+                .map_or(revision, |(_, r)| *r);
             let since = state
                 .store()
-                .changes_of(&item, revision)
+                .changes_of(&stale, seen)
                 .await
                 .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))?;
             return Err(Refused::Stale(since, current));
+        }
+        Err(SaveError::Conflict(detail)) => {
+            // No single change to show: what changed was something pointing at this.
+            tracing::info!(%detail, "a save refused: what refers to it changed meanwhile");
+            return Err(Refused::Stale(Vec::new(), revision));
         }
         Err(SaveError::Store(e)) => {
             return Err(Refused::Failed(AppError::Internal(

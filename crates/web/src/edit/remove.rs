@@ -145,7 +145,17 @@ pub async fn remove<E: Editor>(
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
     let key = E::key(scope, E::id(item));
     let to = Page::new(viewer.lang, String::new(), "/").href(&E::page(scope, None));
-    match commit(&state, &viewer, &key, input.revision(), &after, None).await {
+    match commit(
+        &state,
+        &viewer,
+        &working,
+        &key,
+        input.revision(),
+        &after,
+        None,
+    )
+    .await
+    {
         Ok(()) => saved(&to),
         Err(Refused::Invalid(problems)) => page::<E>(
             &viewer,

@@ -371,7 +371,17 @@ async fn release(
         });
     }
     let key = ItemKey::new(ItemKind::Plan, &plan.id);
-    match commit(state, viewer, &key, input.revision(), &after, Some(decided)).await {
+    match commit(
+        state,
+        viewer,
+        &working,
+        &key,
+        input.revision(),
+        &after,
+        Some(decided),
+    )
+    .await
+    {
         Ok(()) => saved(&Page::new(lang, String::new(), "/").href(&path)),
         Err(Refused::Invalid(problems)) => {
             let q = CompareQuery {
