@@ -102,17 +102,17 @@ pub async fn commit(
     match state.store().save(after, &edit, plan).await {
         Ok(_) => {}
         Err(SaveError::Stale {
-            item: stale,
+            item: moved,
             current,
         }) => {
             let seen = edit
                 .based_on
                 .iter()
-                .find(|(k, _)| *k == stale)
+                .find(|(k, _)| *k == moved)
                 .map_or(revision, |(_, r)| *r);
             let since = state
                 .store()
-                .changes_of(&stale, seen)
+                .changes_of(&moved, seen)
                 .await
                 .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))?;
             return Err(Refused::Stale(since, current));

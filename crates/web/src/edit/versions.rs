@@ -8,7 +8,9 @@ use askama::Template;
 use axum::extract::{Form as Posted, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rodtrad_domain::{Decision, FieldChange, ItemKey, ItemKind, Plan, PlanVersion, Slug, changes};
+use rodtrad_domain::{
+    DataSet, Decision, FieldChange, ItemKey, ItemKind, Plan, PlanVersion, Slug, changes,
+};
 use rodtrad_store::Release;
 
 use crate::app::AppState;
@@ -307,6 +309,46 @@ pub async fn decide(
     release(&state, &viewer, &id, &input, true).await
 }
 
+/// The decision as the form gives it, added to the plan's versions in `set`.
+fn record_decision(
+    input: &Input,
+    lang: rodtrad_i18n::Lang,
+    set: &mut DataSet,
+    plan: &Slug,
+) -> Result<(), Problems> {
+    let orgs: Vec<Slug> = set.organisations.iter().map(|o| o.id.clone()).collect();
+    let orgs: Vec<&Slug> = orgs.iter().collect();
+    let mut r = Reader::new(input, lang);
+    let title = r.required("title");
+    if input.text("body").is_none() {
+        r.required("body");
+    }
+    let body = r.choice("body", &orgs);
+    if input.text("date").is_none() {
+        r.required("date");
+    }
+    let date = r.date("date");
+    let note = r.optional("note");
+    r.finish()?;
+    let Some(plan) = set.plans.iter_mut().find(|p| &p.id == plan) else {
+        return Ok(());
+    };
+    let mut n = plan.versions.len() + 1;
+    let mut version = Slug::parse(&format!("version-{n}")).expect("a valid slug");
+    while plan.versions.iter().any(|v| v.id == version) {
+        n += 1;
+        version = Slug::parse(&format!("version-{n}")).expect("a valid slug");
+    }
+    plan.versions.push(PlanVersion {
+        id: version,
+        title,
+        date,
+        decision: body.map(|body| Decision { body, date }),
+        note,
+    });
+    Ok(())
+}
+
 async fn release(
     state: &AppState,
     viewer: &Viewer,
@@ -323,55 +365,19 @@ async fn release(
     if !viewer.access().may_edit_plan(&plan.id) {
         return refuse(viewer, &path);
     }
+    let none = CompareQuery {
+        from: None,
+        to: None,
+    };
     let mut after = working.set.clone();
     if decided {
-        let orgs: Vec<&Slug> = working.set.organisations.iter().map(|o| &o.id).collect();
-        let mut r = Reader::new(input, lang);
-        let title = r.required("title");
-        if input.text("body").is_none() {
-            r.required("body");
+        if let Err(problems) = record_decision(input, lang, &mut after, &plan.id) {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return versions_page(state, viewer, id, &none, problems, input.clone(), status).await;
         }
-        let body = r.choice("body", &orgs);
-        if input.text("date").is_none() {
-            r.required("date");
-        }
-        let date = r.date("date");
-        let note = r.optional("note");
-        if let Err(problems) = r.finish() {
-            let q = CompareQuery {
-                from: None,
-                to: None,
-            };
-            return versions_page(
-                state,
-                viewer,
-                id,
-                &q,
-                problems,
-                input.clone(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        let Some(plan) = after.plans.iter_mut().find(|p| p.id == plan.id) else {
-            return AppError::NotFound(lang).into_response();
-        };
-        let mut n = plan.versions.len() + 1;
-        let mut version = Slug::parse(&format!("version-{n}")).expect("a valid slug");
-        while plan.versions.iter().any(|v| v.id == version) {
-            n += 1;
-            version = Slug::parse(&format!("version-{n}")).expect("a valid slug");
-        }
-        plan.versions.push(PlanVersion {
-            id: version,
-            title,
-            date,
-            decision: body.map(|body| Decision { body, date }),
-            note,
-        });
     }
     let key = ItemKey::new(ItemKind::Plan, &plan.id);
-    match commit(
+    let result = commit(
         state,
         viewer,
         &working,
@@ -380,37 +386,21 @@ async fn release(
         &after,
         Some(decided),
     )
-    .await
-    {
+    .await;
+    match result {
         Ok(()) => saved(&Page::new(lang, String::new(), "/").href(&path)),
         Err(Refused::Invalid(problems)) => {
-            let q = CompareQuery {
-                from: None,
-                to: None,
-            };
-            versions_page(
-                state,
-                viewer,
-                id,
-                &q,
-                problems,
-                input.clone(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            versions_page(state, viewer, id, &none, problems, input.clone(), status).await
         }
         Err(Refused::Stale(..)) => {
             let mut problems = Problems::default();
             problems.general.push(lang.text("versions-stale"));
-            let q = CompareQuery {
-                from: None,
-                to: None,
-            };
             versions_page(
                 state,
                 viewer,
                 id,
-                &q,
+                &none,
                 problems,
                 Input::default(),
                 StatusCode::CONFLICT,
