@@ -241,6 +241,22 @@ async fn every_route_for_every_role() {
                 wrong.push(format!("POST {path} without the token: {}", a.status));
             }
         }
+        // Addresses that name nothing are the site's own 404, whoever asks.
+        for path in [
+            format!("/plans/{PLAN}/versions/x"),
+            format!("/plans/{PLAN}/versions/99"),
+            "/admin/accounts/x".to_owned(),
+            "/admin/accounts/999".to_owned(),
+            "/accounts/x/history".to_owned(),
+            "/history/nothing/x".to_owned(),
+            "/edit/activity/finns-inte".to_owned(),
+            "/edit/plan/finns-inte/goal/x".to_owned(),
+        ] {
+            let a = get(&app, &path, &people[5].1.cookie).await;
+            if a.status != StatusCode::NOT_FOUND || !a.body.contains("<html") {
+                wrong.push(format!("GET {path}: {}", a.status));
+            }
+        }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         assert_eq!(
             app.state.store().export().await.expect("export"),

@@ -287,7 +287,14 @@ async fn account_page(
 }
 
 /// `GET /admin/accounts/{id}`: one account, its roles and its state.
-pub async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return AppError::NotFound(viewer.lang).into_response();
+    };
     if !viewer.access().may_administer() {
         return refuse(&viewer, &format!("/admin/accounts/{id}"));
     }
@@ -299,9 +306,12 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer, Path(id): Path<
 pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Posted(input): Posted<Input>,
 ) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return AppError::NotFound(viewer.lang).into_response();
+    };
     let path = format!("/admin/accounts/{id}");
     if !viewer.access().may_administer() {
         return refuse(&viewer, &path);

@@ -126,9 +126,12 @@ pub async fn item(
 pub async fn person(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Response {
     let lang = viewer.lang;
+    let Ok(id) = id.parse::<i64>() else {
+        return AppError::NotFound(lang).into_response();
+    };
     let path = format!("/accounts/{id}/history");
     let own = viewer.session.as_ref().is_some_and(|s| s.account.id == id);
     if !(own || viewer.access().may_administer()) {

@@ -240,9 +240,12 @@ async fn versions_page(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, number)): Path<(String, i64)>,
+    Path((id, number)): Path<(String, String)>,
 ) -> Response {
     let lang = viewer.lang;
+    let Ok(number) = number.parse::<i64>() else {
+        return AppError::NotFound(lang).into_response();
+    };
     let visible = state.model_for(&viewer);
     let Some(plan) = visible.plan(&id) else {
         return AppError::NotFound(lang).into_response();
