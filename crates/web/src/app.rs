@@ -9,7 +9,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
-use rodtrad_domain::{DataSet, GoalRef, Slug};
+use rodtrad_domain::{
+    DataSet, GoalRef, OverarchingGoal, PriorityArea, Risk, Slug, StrategicDirection,
+};
 use rodtrad_store::{Release, Store};
 use tokio::net::TcpListener;
 
@@ -18,7 +20,8 @@ use crate::csrf;
 use crate::edit;
 use crate::edit::activity::Activities;
 use crate::edit::item::{self, Editor};
-use crate::edit::plan::{Goals, Plans, Risks};
+use crate::edit::parts::Titled;
+use crate::edit::plan::{Goals, Plans};
 use crate::edit::registry::{Organisations, Perspectives, Strategies};
 use crate::error::AppError;
 use crate::lang::UserLang;
@@ -222,9 +225,21 @@ pub fn router(state: AppState) -> Router {
             "/plan/{plan}/goal/{id}",
             "/plan/{plan}/goal",
         ))
-        .merge(editing::<Risks>(
+        .merge(editing::<Titled<Risk>>(
             "/plan/{plan}/risk/{id}",
             "/plan/{plan}/risk",
+        ))
+        .merge(editing::<Titled<StrategicDirection>>(
+            "/plan/{plan}/direction/{id}",
+            "/plan/{plan}/direction",
+        ))
+        .merge(editing::<Titled<PriorityArea>>(
+            "/strategy/{strategy}/area/{id}",
+            "/strategy/{strategy}/area",
+        ))
+        .merge(editing::<Titled<OverarchingGoal>>(
+            "/strategy/{strategy}/goal/{id}",
+            "/strategy/{strategy}/goal",
         ))
         .route("/plans/{id}/versions", get(edit::versions::list))
         .route("/plans/{id}/versions/{number}", get(edit::versions::show))

@@ -90,6 +90,9 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         (format!("/edit/plan/{PLAN}/goal/{GOAL}"), &[Owner, Admin]),
         (format!("/remove/plan/{PLAN}/goal/{GOAL}"), &[Owner, Admin]),
         (format!("/new/plan/{PLAN}/risk"), &[Owner, Admin]),
+        (format!("/new/plan/{PLAN}/direction"), &[Owner, Admin]),
+        ("/new/strategy/rus-2018-2030/area".into(), &[Admin]),
+        ("/new/strategy/rus-2018-2030/goal".into(), &[Admin]),
         ("/admin/accounts".into(), &[Admin]),
         (format!("/admin/accounts/{account}"), &[Admin]),
         (format!("/history/plan/{PLAN}"), &[Reader, Owner, Admin]),
@@ -177,6 +180,21 @@ fn forms(account: i64) -> Vec<Case> {
             format!("/new/plan/{PLAN}/risk"),
             empty.clone(),
             &[Owner, Admin],
+        ),
+        (
+            format!("/new/plan/{PLAN}/direction"),
+            empty.clone(),
+            &[Owner, Admin],
+        ),
+        (
+            "/new/strategy/rus-2018-2030/area".into(),
+            empty.clone(),
+            &[Admin],
+        ),
+        (
+            "/new/strategy/rus-2018-2030/goal".into(),
+            empty.clone(),
+            &[Admin],
         ),
         (
             format!("/plans/{PLAN}/publish"),

@@ -79,7 +79,9 @@ pub type Params = Option<Path<HashMap<String, String>>>;
 pub fn params(p: Params) -> (Option<Slug>, Option<String>) {
     let map = p.map(|Path(m)| m).unwrap_or_default();
     (
-        map.get("plan").and_then(|s| Slug::parse(s).ok()),
+        map.get("plan")
+            .or_else(|| map.get("strategy"))
+            .and_then(|s| Slug::parse(s).ok()),
         map.get("id").cloned(),
     )
 }

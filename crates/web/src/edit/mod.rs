@@ -12,6 +12,7 @@ pub mod activity;
 pub mod form;
 pub mod history;
 pub mod item;
+pub mod parts;
 pub mod plan;
 pub mod registry;
 pub mod remove;

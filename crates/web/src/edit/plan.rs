@@ -3,7 +3,7 @@
 //! new plans. Every change is a change of the plan's draft and is recorded as one.
 
 use rodtrad_domain::{
-    DataSet, GoalLevel, GoalNode, InterventionLevel, ItemKey, ItemKind, Plan, PlanKind, Risk, Slug,
+    DataSet, GoalLevel, GoalNode, InterventionLevel, ItemKey, ItemKind, Plan, PlanKind, Slug,
 };
 
 use crate::app::AppState;
@@ -14,15 +14,15 @@ use crate::edit::registry::period_fields;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
 
-fn plan_of<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Plan> {
+pub fn plan_of<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Plan> {
     set.plans.iter().find(|p| Some(&p.id) == scope)
 }
 
-fn plan_of_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Plan> {
+pub fn plan_of_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Plan> {
     set.plans.iter_mut().find(|p| Some(&p.id) == scope)
 }
 
-fn may_edit(viewer: &Viewer, scope: Option<&Slug>) -> bool {
+pub fn may_edit(viewer: &Viewer, scope: Option<&Slug>) -> bool {
     scope.is_some_and(|p| viewer.access().may_edit_plan(p))
 }
 
@@ -498,85 +498,6 @@ impl Editor for Goals {
             nodes.insert(to, node);
         }
         plan.nodes = tree_order(nodes);
-    }
-}
-
-/// The risks of a plan.
-#[derive(Debug)]
-pub struct Risks;
-
-impl Editor for Risks {
-    type Item = Risk;
-    const TITLES: (&'static str, &'static str) = ("edit-risk-title", "new-risk-title");
-
-    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Vec<Risk>> {
-        plan_of(set, scope).map(|p| &p.risks)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Vec<Risk>> {
-        plan_of_mut(set, scope).map(|p| &mut p.risks)
-    }
-
-    fn id(item: &Risk) -> &Slug {
-        &item.id
-    }
-
-    fn name(item: &Risk) -> String {
-        item.description.clone()
-    }
-
-    fn key(scope: Option<&Slug>, id: &Slug) -> ItemKey {
-        plan_key(scope, id)
-    }
-
-    fn path(scope: Option<&Slug>, id: Option<&str>) -> String {
-        let plan = scope.map(ToString::to_string).unwrap_or_default();
-        id.map_or_else(
-            || format!("/new/plan/{plan}/risk"),
-            |id| format!("/edit/plan/{plan}/risk/{id}"),
-        )
-    }
-
-    fn page(scope: Option<&Slug>, _: Option<&Slug>) -> String {
-        plan_page(scope)
-    }
-
-    fn may_edit(viewer: &Viewer, _: &DataSet, scope: Option<&Slug>, _: Option<&Risk>) -> bool {
-        may_edit(viewer, scope)
-    }
-
-    fn fields(viewer: &Viewer, _: &AppState, _: Option<&Slug>, risk: Option<&Risk>) -> Vec<Field> {
-        let lang = viewer.lang;
-        vec![
-            Field::area(
-                "description",
-                lang.text("edit-risk"),
-                risk.map(|r| r.description.as_str()),
-            )
-            .required(),
-            Field::area(
-                "mitigation",
-                lang.text("edit-mitigation"),
-                risk.and_then(|r| r.mitigation.as_deref()),
-            ),
-        ]
-    }
-
-    fn read(
-        input: &Input,
-        viewer: &Viewer,
-        _: &AppState,
-        _: Option<&Slug>,
-        _: Option<&Risk>,
-        id: Slug,
-    ) -> Result<Risk, Problems> {
-        let mut r = Reader::new(input, viewer.lang);
-        let risk = Risk {
-            id,
-            description: r.required("description"),
-            mitigation: r.optional("mitigation"),
-        };
-        r.finish().map(|()| risk)
     }
 }
 

@@ -55,7 +55,11 @@ pub async fn show(
         page = page
             .tool("edit-plan-link", &format!("/edit/plan/{}", plan.id))
             .tool("new-goal-link", &format!("/new/plan/{}/goal", plan.id))
-            .tool("new-risk-link", &format!("/new/plan/{}/risk", plan.id));
+            .tool("new-risk-link", &format!("/new/plan/{}/risk", plan.id))
+            .tool(
+                "new-direction-link",
+                &format!("/new/plan/{}/direction", plan.id),
+            );
     }
     page = page.tool("versions-link", &format!("/plans/{}/versions", plan.id));
     if viewer.session.is_some() && access.sees_drafts_of(&plan.id) {

@@ -20,6 +20,8 @@ struct StrategyPage<'a> {
     strategies: &'a [Strategy],
     /// Plans that serve no priority area of any strategy.
     other_plans: Vec<&'a Plan>,
+    /// Whether the viewer may change the strategy: links to each goal's and area's form.
+    may_edit: bool,
 }
 
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
@@ -41,7 +43,13 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
     let access = viewer.access();
     if access.may_administer() {
         for s in &model.set.strategies {
-            page = page.tool("edit-strategy-link", &format!("/edit/strategy/{}", s.id));
+            page = page
+                .tool("edit-strategy-link", &format!("/edit/strategy/{}", s.id))
+                .tool(
+                    "new-overarching-goal-link",
+                    &format!("/new/strategy/{}/goal", s.id),
+                )
+                .tool("new-area-link", &format!("/new/strategy/{}/area", s.id));
         }
         page = page
             .tool("new-plan-link", "/new/plan")
@@ -70,6 +78,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
         model: &model,
         strategies: &model.set.strategies,
         other_plans,
+        may_edit: access.may_administer(),
     };
     render(&page, lang)
 }
