@@ -19,6 +19,7 @@ use crate::cache;
 use crate::csrf;
 use crate::edit;
 use crate::edit::activity::Activities;
+use crate::edit::follow_up::FollowUps;
 use crate::edit::item::{self, Editor};
 use crate::edit::parts::Titled;
 use crate::edit::plan::{Goals, Plans};
@@ -221,6 +222,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editing::<Perspectives>("/perspective/{id}", "/perspective"))
         .merge(editing::<Strategies>("/strategy/{id}", "/strategy"))
         .merge(editing::<Plans>("/plan/{id}", "/plan"))
+        .merge(editing::<FollowUps>("/follow_up/{id}", "/follow_up"))
         .merge(editing::<Goals>(
             "/plan/{plan}/goal/{id}",
             "/plan/{plan}/goal",

@@ -93,6 +93,8 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         (format!("/new/plan/{PLAN}/direction"), &[Owner, Admin]),
         ("/new/strategy/rus-2018-2030/area".into(), &[Admin]),
         ("/new/strategy/rus-2018-2030/goal".into(), &[Admin]),
+        ("/edit/follow_up/uppfoljning-2021".into(), &[Admin]),
+        ("/new/follow_up".into(), &[Admin]),
         ("/admin/accounts".into(), &[Admin]),
         (format!("/admin/accounts/{account}"), &[Admin]),
         (format!("/history/plan/{PLAN}"), &[Reader, Owner, Admin]),

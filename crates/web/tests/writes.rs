@@ -245,6 +245,34 @@ const STEPS: &[Step] = &[
         Removed,
     ),
     step(
+        "/new/follow_up",
+        None,
+        &[
+            ("title", "Uppföljning 2026"),
+            ("date", "2026-11"),
+            ("plans", "psykisk-halsa-2020"),
+        ],
+        ItemKind::FollowUp,
+        Created,
+    ),
+    step(
+        "/edit/follow_up/uppfoljning-2026",
+        Some("/edit/follow_up/uppfoljning-2026"),
+        &[
+            ("title", "Uppföljning 2026"),
+            ("structure", "psykisk-halsa-2020"),
+        ],
+        ItemKind::FollowUp,
+        Changed,
+    ),
+    step(
+        "/remove/follow_up/uppfoljning-2026",
+        Some("/remove/follow_up/uppfoljning-2026"),
+        &[],
+        ItemKind::FollowUp,
+        Removed,
+    ),
+    step(
         "/new/strategy/rus-2018-2030/area",
         Some("/new/strategy/rus-2018-2030/area"),
         &[("title", "Testområde")],

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod follow_up;
 pub mod form;
 pub mod history;
 pub mod item;

@@ -96,7 +96,13 @@ pub async fn show(
                 report.title.clone(),
                 &format!("/follow-ups/{}", report.id),
             )
-            .with(&viewer),
+            .with(&viewer)
+            .item_tools(
+                &viewer,
+                "follow_up",
+                &report.id,
+                viewer.access().may_administer(),
+            ),
             model: &model,
             report,
             plans,

@@ -55,6 +55,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
             .tool("new-plan-link", "/new/plan")
             .tool("new-organisation-link", "/new/organisation")
             .tool("new-perspective-link", "/new/perspective")
+            .tool("new-follow-up-link", "/new/follow_up")
             .tool("accounts-link", "/admin/accounts");
     }
     if viewer.session.is_some() {
