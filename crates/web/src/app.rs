@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
 use rodtrad_domain::{
-    DataSet, GoalRef, OverarchingGoal, PriorityArea, Risk, Slug, StrategicDirection,
+    DataSet, DesiredState, GoalRef, OverarchingGoal, PriorityArea, Risk, Slug, StrategicDirection,
 };
 use rodtrad_store::{Release, Store};
 use tokio::net::TcpListener;
@@ -238,6 +238,10 @@ pub fn router(state: AppState) -> Router {
         .merge(editing::<Titled<PriorityArea>>(
             "/strategy/{strategy}/area/{id}",
             "/strategy/{strategy}/area",
+        ))
+        .merge(editing::<Titled<DesiredState>>(
+            "/strategy/{strategy}/state/{id}",
+            "/strategy/{strategy}/state",
         ))
         .merge(editing::<Titled<OverarchingGoal>>(
             "/strategy/{strategy}/goal/{id}",

@@ -2,7 +2,8 @@
 //! contributor for the organisations they contribute for.
 
 use rodtrad_domain::{
-    Activity, DataSet, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug, Status, Vocabulary,
+    Activity, DataSet, Funding, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug, Status,
+    Vocabulary,
 };
 use rodtrad_i18n::Lang;
 
@@ -148,7 +149,56 @@ fn fields(
                 .unwrap_or_default(),
         ),
     ]);
+    fields.extend(funding_fields(
+        lang,
+        working,
+        a.map_or(&[][..], |a| &a.funding),
+    ));
     fields
+}
+
+/// One row per source of funding, and an empty row for a new one; a row left empty is dropped.
+fn funding_fields(lang: Lang, working: &DataSet, funding: &[Funding]) -> Vec<Field> {
+    let empty = Funding {
+        funder: None,
+        description: None,
+    };
+    funding
+        .iter()
+        .chain(std::iter::once(&empty))
+        .enumerate()
+        .flat_map(|(i, f)| {
+            let n = (i + 1).to_string();
+            let label = |key: &str| lang.format(key, &[("n", n.clone())]);
+            [
+                Field::select(
+                    &format!("funding-{n}-funder"),
+                    label("edit-funding-funder"),
+                    organisations(working),
+                    f.funder.as_ref().map(ToString::to_string),
+                ),
+                Field::text(
+                    &format!("funding-{n}-description"),
+                    label("edit-funding-description"),
+                    f.description.as_deref(),
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of funding as sent; rows with neither funder nor text are left out.
+fn read_funding(r: &mut Reader<'_>, orgs: &[&Slug]) -> Vec<Funding> {
+    (1..=r.input.rows("funding"))
+        .filter_map(|n| {
+            let funder = r.choice(&format!("funding-{n}-funder"), orgs);
+            let description = r.optional(&format!("funding-{n}-description"));
+            (funder.is_some() || description.is_some()).then_some(Funding {
+                funder,
+                description,
+            })
+        })
+        .collect()
 }
 
 /// The organisations whose activities the viewer may lead: all for an administrator.
@@ -196,22 +246,28 @@ fn read(
         })
         .collect();
     let posted_goals = r.input.all("serves");
-    let mut serves: Vec<GoalRef> = Vec::new();
+    let mut chosen: Vec<GoalRef> = Vec::new();
     for g in &posted_goals {
         match GoalRef::parse(g).filter(|g| visible_goals.contains(g)) {
-            Some(g) => serves.push(g),
+            Some(g) => chosen.push(g),
             None => r
                 .problems
                 .add("serves", viewer.lang.text("edit-bad-choice")),
         }
     }
-    if let Some(old) = old {
-        serves.extend(
-            old.serves
-                .iter()
-                .filter(|g| !visible_goals.contains(g))
-                .cloned(),
-        );
+    // The links kept stay where they were (and those to goals the viewer cannot see stay
+    // too); new ones come after, as chosen.
+    let mut serves: Vec<GoalRef> = old.map_or_else(Vec::new, |o| {
+        o.serves
+            .iter()
+            .filter(|g| chosen.contains(g) || !visible_goals.contains(g))
+            .cloned()
+            .collect()
+    });
+    for g in chosen {
+        if !serves.contains(&g) {
+            serves.push(g);
+        }
     }
     let activity = Activity {
         id,
@@ -219,12 +275,16 @@ fn read(
         narrative: r.optional("narrative"),
         responsible_unit: r.choice("responsible_unit", &orgs),
         lead,
-        partners: r.choices("partners", &orgs),
+        partners: r.choices("partners", &orgs, old.map_or(&[][..], |a| &a.partners)),
         period: r.period("start", "end"),
         status: r.vocab("status"),
         status_reason: r.optional("status_reason"),
         intervention_level: r.vocab("intervention_level"),
-        perspectives: r.choices("perspectives", &persp),
+        perspectives: r.choices(
+            "perspectives",
+            &persp,
+            old.map_or(&[][..], |a| &a.perspectives),
+        ),
         target_groups: r
             .optional("target_groups")
             .map(|t| {
@@ -235,7 +295,7 @@ fn read(
                     .collect()
             })
             .unwrap_or_default(),
-        funding: old.map(|a| a.funding.clone()).unwrap_or_default(),
+        funding: read_funding(&mut r, &orgs),
         serves,
     };
     r.finish().map(|()| activity)

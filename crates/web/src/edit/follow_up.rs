@@ -1,14 +1,104 @@
-//! Editing a follow-up report's own fields: its title, date, author, the plans it follows up
-//! and the plan whose focus areas it is organised by, and its introduction. The sections' texts
-//! come with the report's data.
+//! Editing a follow-up report: its title, date, author, the plans it follows up and the plan
+//! whose focus areas it is organised by, its introduction, and its sections: a text for a goal
+//! each, in the report's order.
 
-use rodtrad_domain::{DataSet, FollowUp, ItemKey, ItemKind, Slug};
+use rodtrad_domain::{DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemKind, Slug};
 
 use crate::app::AppState;
 use crate::edit::activity::organisations;
 use crate::edit::item::Editor;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
+
+/// Every goal of every plan, as a section may name it: `plan/node`.
+fn goals(set: &DataSet) -> Vec<Choice> {
+    set.plans
+        .iter()
+        .flat_map(|p| {
+            p.nodes.iter().map(move |n| {
+                let number = n
+                    .number
+                    .as_deref()
+                    .map(|x| format!("{x} "))
+                    .unwrap_or_default();
+                Choice::new(
+                    &format!("{}/{}", p.id, n.id),
+                    &format!("{}: {number}{}", p.title, n.title),
+                )
+            })
+        })
+        .collect()
+}
+
+/// One row per section, and an empty row for a new one; a row left empty is dropped.
+fn section_fields(
+    lang: rodtrad_i18n::Lang,
+    set: &DataSet,
+    sections: &[FollowUpSection],
+) -> Vec<Field> {
+    let rows = sections
+        .iter()
+        .map(|s| (Some(s.node.to_string()), Some(s.narrative.as_str())));
+    rows.chain(std::iter::once((None, None)))
+        .enumerate()
+        .flat_map(|(i, (node, narrative))| {
+            let n = (i + 1).to_string();
+            let label = |key: &str| lang.format(key, &[("n", n.clone())]);
+            [
+                Field::select(
+                    &format!("section-{n}-node"),
+                    label("edit-section-node"),
+                    goals(set),
+                    node,
+                ),
+                Field::area(
+                    &format!("section-{n}-narrative"),
+                    label("edit-section-narrative"),
+                    narrative,
+                ),
+            ]
+        })
+        .collect()
+}
+
+/// The sections as sent: a goal and its text each; one without the other is refused.
+fn read_sections(r: &mut Reader<'_>, set: &DataSet) -> Vec<FollowUpSection> {
+    let known: Vec<GoalRef> = set
+        .plans
+        .iter()
+        .flat_map(|p| {
+            p.nodes.iter().map(|n| GoalRef {
+                plan: p.id.clone(),
+                node: n.id.clone(),
+            })
+        })
+        .collect();
+    let mut sections = Vec::new();
+    for n in 1..=r.input.rows("section") {
+        let (node_field, text_field) = (
+            format!("section-{n}-node"),
+            format!("section-{n}-narrative"),
+        );
+        let node = r.optional(&node_field);
+        let narrative = r.optional(&text_field);
+        match (node, narrative) {
+            (None, None) => {}
+            (Some(node), Some(narrative)) => {
+                match GoalRef::parse(&node).filter(|g| known.contains(g)) {
+                    Some(node) => sections.push(FollowUpSection { node, narrative }),
+                    None => r.problems.add(&node_field, r.lang.text("edit-bad-choice")),
+                }
+            }
+            (None, Some(_)) => {
+                r.required(&node_field);
+            }
+            (Some(_), None) => {
+                r.required(&text_field);
+            }
+        }
+    }
+    sections
+}
 
 fn plans(set: &DataSet) -> Vec<Choice> {
     set.plans
@@ -70,7 +160,7 @@ impl Editor for FollowUps {
         let working = state.working();
         let set = &working.set;
         let date = f.and_then(|f| f.date).map(|d| d.to_string());
-        vec![
+        let mut fields = vec![
             Field::text("title", t("edit-title"), f.map(|f| f.title.as_str())).required(),
             Field::text("date", t("report-date"), date.as_deref()).hint(t("edit-date-hint")),
             Field::select(
@@ -104,7 +194,13 @@ impl Editor for FollowUps {
                 t("report-introduction"),
                 f.and_then(|f| f.introduction.as_deref()),
             ),
-        ]
+        ];
+        fields.extend(section_fields(
+            lang,
+            set,
+            f.map_or(&[][..], |f| &f.sections),
+        ));
+        fields
     }
 
     fn read(
@@ -126,10 +222,10 @@ impl Editor for FollowUps {
             date: r.date("date"),
             author: r.choice("author", &orgs),
             signed_by: r.optional("signed_by"),
-            plans: r.choices("plans", &plan_ids),
+            plans: r.choices("plans", &plan_ids, old.map_or(&[][..], |f| &f.plans)),
             structure: r.choice("structure", &plan_ids),
             introduction: r.optional("introduction"),
-            sections: old.map(|f| f.sections.clone()).unwrap_or_default(),
+            sections: read_sections(&mut r, set),
         };
         r.finish().map(|()| follow_up)
     }

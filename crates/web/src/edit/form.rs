@@ -182,6 +182,22 @@ impl Input {
             .collect()
     }
 
+    /// How many numbered rows of `prefix` were sent (`funding-1-funder`, `funding-2-...`).
+    pub fn rows(&self, prefix: &str) -> usize {
+        let start = format!("{prefix}-");
+        self.0
+            .iter()
+            .filter_map(|(k, _)| {
+                k.strip_prefix(&start)?
+                    .split('-')
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The revision the person's edit is based on.
     pub fn revision(&self) -> i64 {
         self.text("revision")
@@ -238,7 +254,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Any of `among`, in the order of `among`.
-    pub fn choices(&mut self, name: &str, among: &[&Slug]) -> Vec<Slug> {
+    /// Any of `among`: those of `kept` still chosen first, in the order they had (the order
+    /// of partners or perspectives can carry meaning), then the newly chosen in `among`'s order.
+    pub fn choices(&mut self, name: &str, among: &[&Slug], kept: &[Slug]) -> Vec<Slug> {
         let values = self.input.all(name);
         if values
             .iter()
@@ -246,11 +264,14 @@ impl<'a> Reader<'a> {
         {
             self.refuse(name, "edit-bad-choice");
         }
-        among
-            .iter()
-            .filter(|s| values.iter().any(|v| v == s.as_str()))
-            .map(|s| (*s).clone())
-            .collect()
+        let chosen = |s: &Slug| values.iter().any(|v| v == s.as_str());
+        let mut out: Vec<Slug> = kept.iter().filter(|s| chosen(s)).cloned().collect();
+        for s in among {
+            if chosen(s) && !out.contains(s) {
+                out.push((*s).clone());
+            }
+        }
+        out
     }
 
     pub fn vocab<V: Vocabulary>(&mut self, name: &str) -> Option<V> {
@@ -429,6 +450,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbered_rows_are_counted_by_the_highest_sent() {
+        let input = Input(vec![
+            ("funding-1-funder".into(), "a".into()),
+            ("funding-3-description".into(), String::new()),
+            ("funding-x-funder".into(), "b".into()),
+            ("title".into(), "t".into()),
+        ]);
+        assert_eq!(input.rows("funding"), 3);
+        assert_eq!(input.rows("section"), 0);
+    }
+
+    #[test]
     fn titles_make_readable_ids() {
         let s = |t: &str| slug_from(t).map(|s| s.to_string());
         assert_eq!(
@@ -453,7 +486,7 @@ mod tests {
         let period = r.period("start", "end");
         assert_eq!(period.start.map(|d| d.to_string()), Some("2024".into()));
         let a = Slug::parse("a").expect("slug");
-        assert_eq!(r.choices("p", &[&a]), vec![a.clone()]);
+        assert_eq!(r.choices("p", &[&a], &[]), vec![a.clone()]);
         let problems = r.finish().expect_err("refused");
         assert_eq!(
             problems

@@ -6,7 +6,8 @@
 use std::marker::PhantomData;
 
 use rodtrad_domain::{
-    DataSet, ItemKey, ItemKind, OverarchingGoal, PriorityArea, Risk, Slug, StrategicDirection,
+    DataSet, DesiredState, ItemKey, ItemKind, OverarchingGoal, PriorityArea, Risk, Slug,
+    StrategicDirection,
 };
 
 use crate::app::AppState;
@@ -275,6 +276,33 @@ impl TitledPart for OverarchingGoal {
             id,
             title,
             effect_goals: old.map(|g| g.effect_goals.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+impl TitledPart for DesiredState {
+    const OWNER: ItemKind = ItemKind::Strategy;
+    const SEGMENT: &'static str = "state";
+    const TITLES: (&'static str, &'static str) =
+        ("edit-desired-state-title", "new-desired-state-title");
+    const LABELS: (&'static str, Option<&'static str>) = ("strategy-desired-state", None);
+
+    kept_in!(strategy_of, strategy_of_mut, desired_states);
+
+    fn title(&self) -> &str {
+        &self.text
+    }
+
+    fn text(&self) -> Option<&str> {
+        None
+    }
+
+    /// The priority area it belongs to stays as the strategy document gives it.
+    fn make(id: Slug, title: String, _: Option<String>, old: Option<&Self>) -> Self {
+        DesiredState {
+            id,
+            text: title,
+            priority_area: old.and_then(|d| d.priority_area.clone()),
         }
     }
 }

@@ -234,8 +234,16 @@ impl Editor for Plans {
             period: r.period("start", "end"),
             owner: r.choice("owner", &orgs),
             priority_area: r.choice("priority_area", &areas),
-            effect_goals: r.choices("effect_goals", &goals),
-            perspectives: r.choices("perspectives", &persp),
+            effect_goals: r.choices(
+                "effect_goals",
+                &goals,
+                old.map_or(&[][..], |p| &p.effect_goals),
+            ),
+            perspectives: r.choices(
+                "perspectives",
+                &persp,
+                old.map_or(&[][..], |p| &p.perspectives),
+            ),
             summary: r.optional("summary"),
             strategic_directions: old
                 .map(|p| p.strategic_directions.clone())

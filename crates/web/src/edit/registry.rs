@@ -352,6 +352,13 @@ impl Editor for Strategies {
                 date(s.and_then(|s| s.adopted_on)).as_deref(),
             )
             .hint(lang.text("edit-date-hint")),
+            Field::multi(
+                "perspectives",
+                lang.text("activity-perspectives"),
+                crate::edit::activity::perspectives(&state.working().set),
+                s.map(|s| s.perspectives.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+            ),
         ]);
         fields
     }
@@ -366,6 +373,7 @@ impl Editor for Strategies {
     ) -> Result<Strategy, Problems> {
         let working = state.working();
         let orgs: Vec<&Slug> = working.set.organisations.iter().map(|o| &o.id).collect();
+        let persp: Vec<&Slug> = working.set.perspectives.iter().map(|p| &p.id).collect();
         let mut r = Reader::new(input, viewer.lang);
         let title = r.required("title");
         let strategy = Strategy {
@@ -376,7 +384,11 @@ impl Editor for Strategies {
             owner: r.choice("owner", &orgs),
             adopted_by: r.choice("adopted_by", &orgs),
             adopted_on: r.date("adopted_on"),
-            perspectives: old.map(|s| s.perspectives.clone()).unwrap_or_default(),
+            perspectives: r.choices(
+                "perspectives",
+                &persp,
+                old.map_or(&[][..], |s| &s.perspectives),
+            ),
             overarching_goals: old.map(|s| s.overarching_goals.clone()).unwrap_or_default(),
             priority_areas: old.map(|s| s.priority_areas.clone()).unwrap_or_default(),
             desired_states: old.map(|s| s.desired_states.clone()).unwrap_or_default(),

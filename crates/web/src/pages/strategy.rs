@@ -49,7 +49,11 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
                     "new-overarching-goal-link",
                     &format!("/new/strategy/{}/goal", s.id),
                 )
-                .tool("new-area-link", &format!("/new/strategy/{}/area", s.id));
+                .tool("new-area-link", &format!("/new/strategy/{}/area", s.id))
+                .tool(
+                    "new-desired-state-link",
+                    &format!("/new/strategy/{}/state", s.id),
+                );
         }
         page = page
             .tool("new-plan-link", "/new/plan")
