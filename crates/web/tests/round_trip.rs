@@ -44,7 +44,7 @@ fn form_fields(html: &str) -> Vec<(String, String)> {
     out
 }
 
-async fn every_form(app: &App) -> Vec<String> {
+fn every_form(app: &App) -> Vec<String> {
     let set = app.state.working().set.clone();
     let mut paths = Vec::new();
     paths.extend(
@@ -113,7 +113,7 @@ async fn every_form_sent_back_unchanged_changes_nothing() {
         let before = app.state.store().export().await.expect("export");
         let record = app.state.store().all_changes().await.expect("record").len();
         let mut lost = Vec::new();
-        let paths = every_form(&app).await;
+        let paths = every_form(&app);
         assert!(paths.len() > 100, "{}", paths.len());
         for path in &paths {
             let page = get(&app, path, &admin.cookie).await;
