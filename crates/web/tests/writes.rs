@@ -303,6 +303,16 @@ const STEPS: &[Step] = &[
     step(
         "/edit/strategy/rus-2018-2030/goal/testmal",
         Some("/edit/strategy/rus-2018-2030/goal/testmal"),
+        &[
+            ("title", "Testmålet"),
+            ("effect-1-title", "Ett effektmål att testa med"),
+        ],
+        Strategy,
+        Changed,
+    ),
+    step(
+        "/edit/strategy/rus-2018-2030/goal/testmal",
+        Some("/edit/strategy/rus-2018-2030/goal/testmal"),
         &[("title", "Testmålet")],
         Strategy,
         Changed,

@@ -403,3 +403,5 @@ edit-funding-funder = Funding { $n }: funder
 edit-funding-description = Funding { $n }: description
 edit-section-node = Section { $n }: goal
 edit-section-narrative = Section { $n }: text
+edit-effect-goal = Effect goal { $n }
+edit-effect-goal-hint = Empty the field to remove the effect goal. Plans that serve it must first be loosened from it.

@@ -403,3 +403,5 @@ edit-funding-funder = Finansiering { $n }: finansiär
 edit-funding-description = Finansiering { $n }: beskrivning
 edit-section-node = Avsnitt { $n }: mål
 edit-section-narrative = Avsnitt { $n }: text
+edit-effect-goal = Effektmål { $n }
+edit-effect-goal-hint = Töm fältet för att ta bort effektmålet. Planer som bidrar till det måste först kopplas loss från det.

@@ -6,8 +6,8 @@
 use std::marker::PhantomData;
 
 use rodtrad_domain::{
-    DataSet, DesiredState, ItemKey, ItemKind, OverarchingGoal, PriorityArea, Risk, Slug,
-    StrategicDirection,
+    DataSet, DesiredState, EffectGoal, ItemKey, ItemKind, OverarchingGoal, PriorityArea, Risk,
+    Slug, StrategicDirection,
 };
 
 use crate::app::AppState;
@@ -15,6 +15,7 @@ use crate::edit::item::Editor;
 use crate::edit::plan::{may_edit, plan_of, plan_of_mut};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use rodtrad_i18n::Lang;
 
 /// A record with an id, a title and an optional text, kept in a list of a plan or a strategy.
 pub trait TitledPart: Clone + Send + Sync + 'static {
@@ -35,6 +36,12 @@ pub trait TitledPart: Clone + Send + Sync + 'static {
     fn make(id: Slug, title: String, text: Option<String>, old: Option<&Self>) -> Self;
     /// Loosens what refers to the part once it is gone (plans that name a priority area).
     fn loosen(_set: &mut DataSet, _id: &Slug) {}
+    /// Fields beyond the title and the text (an overarching goal's effect goals).
+    fn more_fields(_lang: Lang, _item: Option<&Self>) -> Vec<Field> {
+        Vec::new()
+    }
+    /// Reads what `more_fields` showed into the part.
+    fn read_more(&mut self, _r: &mut Reader<'_>, _set: &DataSet) {}
 }
 
 /// The editor of one kind of titled part.
@@ -104,13 +111,14 @@ impl<T: TitledPart> Editor for Titled<T> {
                 item.and_then(TitledPart::text),
             ));
         }
+        fields.extend(T::more_fields(lang, item));
         fields
     }
 
     fn read(
         input: &Input,
         viewer: &Viewer,
-        _: &AppState,
+        state: &AppState,
         _: Option<&Slug>,
         old: Option<&T>,
         id: Slug,
@@ -118,8 +126,10 @@ impl<T: TitledPart> Editor for Titled<T> {
         let mut r = Reader::new(input, viewer.lang);
         let title = r.required("title");
         let text = T::LABELS.1.and_then(|_| r.optional("text"));
+        let mut part = T::make(id, title, text, old);
+        part.read_more(&mut r, &state.working().set);
         r.finish()?;
-        Ok(T::make(id, title, text, old))
+        Ok(part)
     }
 
     fn remove(set: &mut DataSet, scope: Option<&Slug>, id: &Slug) {
@@ -276,6 +286,57 @@ impl TitledPart for OverarchingGoal {
             id,
             title,
             effect_goals: old.map(|g| g.effect_goals.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Its effect goals, a row each, and an empty row for a new one.
+    fn more_fields(lang: Lang, item: Option<&Self>) -> Vec<Field> {
+        let goals = item.map_or(&[][..], |g| &g.effect_goals);
+        goals
+            .iter()
+            .map(|e| Some(e.title.as_str()))
+            .chain(std::iter::once(None))
+            .enumerate()
+            .map(|(i, title)| {
+                let label = lang.format("edit-effect-goal", &[("n", (i + 1).to_string())]);
+                let field = Field::area(&format!("effect-{}-title", i + 1), label, title);
+                if title.is_some() {
+                    field.hint(lang.text("edit-effect-goal-hint"))
+                } else {
+                    field
+                }
+            })
+            .collect()
+    }
+
+    /// Row n is the n:th effect goal as the form showed it (the strategy's revision keeps it
+    /// so); an emptied row removes it, and the row after the last adds one.
+    fn read_more(&mut self, r: &mut Reader<'_>, set: &DataSet) {
+        let old = std::mem::take(&mut self.effect_goals);
+        let taken = |id: &Slug, made: &[EffectGoal]| {
+            made.iter().any(|e| &e.id == id)
+                || set.strategies.iter().any(|s| {
+                    s.overarching_goals
+                        .iter()
+                        .flat_map(|g| &g.effect_goals)
+                        .any(|e| &e.id == id)
+                })
+        };
+        for n in 1..=r.input.rows("effect") {
+            let field = format!("effect-{n}-title");
+            let Some(title) = r.optional(&field) else {
+                continue;
+            };
+            let id = match old.get(n - 1) {
+                Some(e) => Some(e.id.clone()),
+                None => {
+                    let made = self.effect_goals.clone();
+                    r.new_id(&format!("effect-{n}-id"), &title, |id| taken(id, &made))
+                }
+            };
+            if let Some(id) = id {
+                self.effect_goals.push(EffectGoal { id, title });
+            }
         }
     }
 }
