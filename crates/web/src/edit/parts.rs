@@ -327,12 +327,11 @@ impl TitledPart for OverarchingGoal {
             let Some(title) = r.optional(&field) else {
                 continue;
             };
-            let id = match old.get(n - 1) {
-                Some(e) => Some(e.id.clone()),
-                None => {
-                    let made = self.effect_goals.clone();
-                    r.new_id(&format!("effect-{n}-id"), &title, |id| taken(id, &made))
-                }
+            let id = if let Some(e) = old.get(n - 1) {
+                Some(e.id.clone())
+            } else {
+                let made = self.effect_goals.clone();
+                r.new_id(&format!("effect-{n}-id"), &title, |id| taken(id, &made))
             };
             if let Some(id) = id {
                 self.effect_goals.push(EffectGoal { id, title });

@@ -3,7 +3,8 @@
 //! new plans. Every change is a change of the plan's draft and is recorded as one.
 
 use rodtrad_domain::{
-    DataSet, GoalLevel, GoalNode, InterventionLevel, ItemKey, ItemKind, Plan, PlanKind, Slug,
+    DataSet, Decision, GoalLevel, GoalNode, InterventionLevel, ItemKey, ItemKind, PartialDate,
+    Plan, PlanKind, PlanVersion, Slug,
 };
 
 use crate::app::AppState;
@@ -36,6 +37,99 @@ fn plan_page(scope: Option<&Slug>) -> String {
 
 fn codes(s: &[Slug]) -> Vec<String> {
     s.iter().map(ToString::to_string).collect()
+}
+
+/// The plan's versions as the documents record them, a row each, and an empty row for one
+/// more. Deciding a version from its draft (on the versions page) adds one too, and freezes it.
+fn version_fields(lang: rodtrad_i18n::Lang, set: &DataSet, versions: &[PlanVersion]) -> Vec<Field> {
+    let none = PlanVersion {
+        id: Slug::parse("new").expect("a valid slug"),
+        title: String::new(),
+        date: None,
+        decision: None,
+        note: None,
+    };
+    let date = |d: Option<PartialDate>| d.map(|d| d.to_string());
+    versions
+        .iter()
+        .chain(std::iter::once(&none))
+        .enumerate()
+        .flat_map(|(i, v)| {
+            let n = (i + 1).to_string();
+            let label = |key: &str| lang.format(key, &[("n", n.clone())]);
+            let name = |col: &str| format!("version-{n}-{col}");
+            let title = (!v.title.is_empty()).then_some(v.title.as_str());
+            [
+                Field::text(&name("title"), label("edit-version-title"), title)
+                    .hint(lang.text("edit-version-title-hint")),
+                Field::text(
+                    &name("date"),
+                    label("edit-version-date"),
+                    date(v.date).as_deref(),
+                ),
+                Field::select(
+                    &name("body"),
+                    label("edit-version-body"),
+                    organisations(set),
+                    v.decision.as_ref().map(|d| d.body.to_string()),
+                ),
+                Field::text(
+                    &name("decided_on"),
+                    label("edit-version-decided-on"),
+                    date(v.decision.as_ref().and_then(|d| d.date)).as_deref(),
+                ),
+                Field::area(&name("note"), label("edit-version-note"), v.note.as_deref()),
+            ]
+        })
+        .collect()
+}
+
+/// Row n is the n:th version as the form showed it (the plan's revision keeps it so); a row
+/// whose name is emptied is removed, and the row after the last adds one.
+fn read_versions(r: &mut Reader<'_>, orgs: &[&Slug], old: &[PlanVersion]) -> Vec<PlanVersion> {
+    let mut versions: Vec<PlanVersion> = Vec::new();
+    for n in 1..=r.input.rows("version") {
+        let name = |col: &str| format!("version-{n}-{col}");
+        let body = r.choice(&name("body"), orgs);
+        let decided_on = r.date(&name("decided_on"));
+        let date = r.date(&name("date"));
+        let note = r.optional(&name("note"));
+        let Some(title) = r.optional(&name("title")) else {
+            if body.is_some() || date.is_some() || note.is_some() {
+                r.required(&name("title"));
+            }
+            continue;
+        };
+        let id = old.get(n - 1).map_or_else(
+            || {
+                let mut k = versions.len() + 1;
+                let taken = |id: &Slug| {
+                    versions.iter().any(|v| &v.id == id) || old.iter().any(|v| &v.id == id)
+                };
+                let mut id = Slug::parse(&format!("version-{k}")).expect("a valid slug");
+                while taken(&id) {
+                    k += 1;
+                    id = Slug::parse(&format!("version-{k}")).expect("a valid slug");
+                }
+                id
+            },
+            |v| v.id.clone(),
+        );
+        if decided_on.is_some() && body.is_none() {
+            r.required(&name("body"));
+        }
+        versions.push(PlanVersion {
+            id,
+            title,
+            date,
+            decision: body.map(|body| Decision {
+                body,
+                date: decided_on,
+            }),
+            note,
+        });
+    }
+    versions
 }
 
 #[derive(Debug)]
@@ -161,6 +255,11 @@ impl Editor for Plans {
         fields.push(
             Field::text("new_level", t("edit-new-level"), None).hint(t("edit-new-level-hint")),
         );
+        fields.extend(version_fields(
+            lang,
+            set,
+            p.map_or(&[][..], |p| &p.versions),
+        ));
         fields
     }
 
@@ -249,7 +348,7 @@ impl Editor for Plans {
                 .map(|p| p.strategic_directions.clone())
                 .unwrap_or_default(),
             risks: old.map(|p| p.risks.clone()).unwrap_or_default(),
-            versions: old.map(|p| p.versions.clone()).unwrap_or_default(),
+            versions: read_versions(&mut r, &orgs, old.map_or(&[][..], |p| &p.versions)),
             levels,
             nodes: old.map(|p| p.nodes.clone()).unwrap_or_default(),
         };
