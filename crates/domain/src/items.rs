@@ -152,6 +152,46 @@ impl DataSet {
     }
 }
 
+impl DataSet {
+    /// The item's title or name, as people know it; `None` when the set does not have it.
+    pub fn item_title(&self, key: &ItemKey) -> Option<&str> {
+        let id = &key.id;
+        match key.kind {
+            ItemKind::Organisation => self
+                .organisations
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.name.as_str()),
+            ItemKind::Perspective => self
+                .perspectives
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.name.as_str()),
+            ItemKind::Strategy => self
+                .strategies
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.title.as_str()),
+            ItemKind::Plan => self
+                .plans
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.title.as_str()),
+            ItemKind::Activity => self
+                .activities
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.title.as_str()),
+            ItemKind::FollowUp => self
+                .follow_ups
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.title.as_str()),
+            ItemKind::Account => None,
+        }
+    }
+}
+
 /// Every item that differs between `before` and `after`, kind by kind in the order of
 /// [`ItemKind::ALL`], items in the order of `after` then the removed ones.
 pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
@@ -277,6 +317,14 @@ mod tests {
         );
         assert!(item_changes(&after, &after).is_empty());
         assert!(after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("a"))));
+        assert_eq!(
+            after.item_title(&ItemKey::new(ItemKind::Perspective, &slug("a"))),
+            Some("Jämställdhetsperspektiv")
+        );
+        assert_eq!(
+            after.item_title(&ItemKey::new(ItemKind::Perspective, &slug("b"))),
+            None
+        );
         assert!(!after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("b"))));
     }
 

@@ -50,24 +50,15 @@ fn without<E: Editor>(
     (after, others)
 }
 
-fn page<E: Editor>(
-    viewer: &Viewer,
-    scope: Option<&rodtrad_domain::Slug>,
-    item: &E::Item,
-    revision: i64,
-    others: &[ItemChange],
-    blocked: Vec<String>,
-    status: StatusCode,
-) -> Response {
-    let lang = viewer.lang;
-    let id = E::id(item);
-    let action = E::path(scope, Some(id.as_str())).replacen("/edit/", "/remove/", 1);
-    let title = lang.format("remove-title", &[("title", E::name(item))]);
-    let page = Page::new(lang, title, &action).with(viewer);
-    let dependents = others
+/// The items that change with the removal, as the page names them.
+fn dependents(lang: rodtrad_i18n::Lang, set: &DataSet, others: &[ItemChange]) -> Vec<Dependent> {
+    others
         .iter()
         .map(|c| Dependent {
-            name: item_name(lang, &c.item),
+            name: match set.item_title(&c.item) {
+                Some(title) => format!("{}: {title}", item_name(lang, &c.item)),
+                None => item_name(lang, &c.item),
+            },
             fields: c
                 .fields
                 .iter()
@@ -80,7 +71,23 @@ fn page<E: Editor>(
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+fn page<E: Editor>(
+    viewer: &Viewer,
+    scope: Option<&rodtrad_domain::Slug>,
+    item: &E::Item,
+    revision: i64,
+    dependents: Vec<Dependent>,
+    blocked: Vec<String>,
+    status: StatusCode,
+) -> Response {
+    let lang = viewer.lang;
+    let id = E::id(item);
+    let action = E::path(scope, Some(id.as_str())).replacen("/edit/", "/remove/", 1);
+    let title = lang.format("remove-title", &[("title", E::name(item))]);
+    let page = Page::new(lang, title, &action).with(viewer);
     let removal = RemovePage {
         action: page.href(&action),
         cancel: page.href(&E::page(scope, Some(id))),
@@ -120,7 +127,15 @@ pub async fn confirm<E: Editor>(
     let blocked = check(&after, &viewer).general;
     let key = E::key(scope, E::id(item));
     match revision(&state, &key, viewer.lang).await {
-        Ok(rev) => page::<E>(&viewer, scope, item, rev, &others, blocked, StatusCode::OK),
+        Ok(rev) => page::<E>(
+            &viewer,
+            scope,
+            item,
+            rev,
+            dependents(viewer.lang, &working.set, &others),
+            blocked,
+            StatusCode::OK,
+        ),
         Err(e) => e,
     }
 }
@@ -162,7 +177,7 @@ pub async fn remove<E: Editor>(
             scope,
             item,
             input.revision(),
-            &others,
+            dependents(viewer.lang, &working.set, &others),
             problems.general,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -171,7 +186,7 @@ pub async fn remove<E: Editor>(
             scope,
             item,
             current,
-            &others,
+            dependents(viewer.lang, &working.set, &others),
             vec![viewer.lang.text("remove-stale")],
             StatusCode::CONFLICT,
         ),
