@@ -321,3 +321,65 @@ async fn changes_of_accounts_are_on_record_without_the_password() {
         );
     }
 }
+
+#[tokio::test]
+async fn only_plans_never_released_nor_edited_are_published_at_start() {
+    let f = fresh().await;
+    let set = orebro();
+    for (store, url) in f.stores.iter().zip(&f.urls) {
+        store
+            .import(&set, &Actor::command_line(), 5)
+            .await
+            .expect("import");
+        // A plan made in the application is a draft until its owner publishes it.
+        let mut with_draft = set.clone();
+        let mut draft = set.plans[0].clone();
+        draft.id = slug("ny-plan");
+        draft.title = "Ny plan".into();
+        with_draft.plans.push(draft);
+        save(store, &set, &with_draft, Vec::new())
+            .await
+            .expect("save");
+        let released = store.latest_releases().await.expect("releases").len();
+        store
+            .release_unrecorded(&Actor::command_line(), 6)
+            .await
+            .expect("release");
+        let after = store.latest_releases().await.expect("releases");
+        assert_eq!(after.len(), released, "nothing new is published");
+        assert!(after.iter().all(|r| r.plan.id.as_str() != "ny-plan"));
+        assert!(
+            after.iter().all(|r| r.number == 1),
+            "nothing is published twice"
+        );
+
+        // A plan stored before versions were kept (written here as such a database holds it):
+        // published as it stands, once.
+        let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
+        sqlx::query(
+            "INSERT INTO plan (slug, kind, title, position) VALUES ('aldre-plan', 'plan', 'Äldre plan', 99)",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("insert");
+        store
+            .release_unrecorded(&Actor::command_line(), 7)
+            .await
+            .expect("release");
+        let older = store.releases(&slug("aldre-plan")).await.expect("releases");
+        assert_eq!(older.len(), 1);
+        assert_eq!(older[0].plan.title, "Äldre plan");
+        store
+            .release_unrecorded(&Actor::command_line(), 8)
+            .await
+            .expect("again");
+        assert_eq!(
+            store
+                .releases(&slug("aldre-plan"))
+                .await
+                .expect("releases")
+                .len(),
+            1
+        );
+    }
+}
