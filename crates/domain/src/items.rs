@@ -139,20 +139,9 @@ pub struct ItemChange {
 impl DataSet {
     /// Whether the data set has this item.
     pub fn has_item(&self, key: &ItemKey) -> bool {
-        let id = &key.id;
-        match key.kind {
-            ItemKind::Organisation => self.organisations.iter().any(|x| &x.id == id),
-            ItemKind::Perspective => self.perspectives.iter().any(|x| &x.id == id),
-            ItemKind::Strategy => self.strategies.iter().any(|x| &x.id == id),
-            ItemKind::Plan => self.plans.iter().any(|x| &x.id == id),
-            ItemKind::Activity => self.activities.iter().any(|x| &x.id == id),
-            ItemKind::FollowUp => self.follow_ups.iter().any(|x| &x.id == id),
-            ItemKind::Account => false,
-        }
+        self.item_title(key).is_some()
     }
-}
 
-impl DataSet {
     /// The item's title or name, as people know it; `None` when the set does not have it.
     pub fn item_title(&self, key: &ItemKey) -> Option<&str> {
         let id = &key.id;

@@ -11,7 +11,7 @@ use rodtrad_store::{Account, Grant, StoreError};
 use crate::app::AppState;
 use crate::edit::{Choice, Input, Problems, actor, refuse, saved};
 use crate::error::AppError;
-use crate::pages::{Page, render};
+use crate::pages::{Page, respond};
 use crate::session::Viewer;
 
 struct Row {
@@ -124,10 +124,7 @@ async fn list_page(
         problems,
         input,
     };
-    match render(&list, lang) {
-        Ok(html) => (status, html).into_response(),
-        Err(e) => e.into_response(),
-    }
+    respond(&list, lang, status)
 }
 
 /// `GET /admin/accounts`: every account, and the form for a new one.
@@ -280,10 +277,7 @@ async fn account_page(
         account,
         page,
     };
-    match render(&one, lang) {
-        Ok(html) => (status, html).into_response(),
-        Err(e) => e.into_response(),
-    }
+    respond(&one, lang, status)
 }
 
 /// `GET /admin/accounts/{id}`: one account, its roles and its state.

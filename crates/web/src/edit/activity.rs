@@ -8,7 +8,7 @@ use rodtrad_domain::{
 use rodtrad_i18n::Lang;
 
 use crate::app::AppState;
-use crate::edit::item::Editor;
+use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::model::ReadModel;
 use crate::session::Viewer;
@@ -307,34 +307,11 @@ fn read(
 pub struct Activities;
 
 impl Editor for Activities {
-    type Item = Activity;
+    top_level!(Activity, activities, ItemKind::Activity);
     const TITLES: (&'static str, &'static str) = ("edit-activity-title", "new-activity-title");
-
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Activity>> {
-        Some(&set.activities)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Activity>> {
-        Some(&mut set.activities)
-    }
-
-    fn id(item: &Activity) -> &Slug {
-        &item.id
-    }
 
     fn name(item: &Activity) -> String {
         item.title.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::Activity, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(
-            || "/new/activity".to_owned(),
-            |id| format!("/edit/activity/{id}"),
-        )
     }
 
     fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {

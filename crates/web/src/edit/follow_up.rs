@@ -6,7 +6,7 @@ use rodtrad_domain::{DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemK
 
 use crate::app::AppState;
 use crate::edit::activity::organisations;
-use crate::edit::item::Editor;
+use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
 
@@ -111,34 +111,11 @@ fn plans(set: &DataSet) -> Vec<Choice> {
 pub struct FollowUps;
 
 impl Editor for FollowUps {
-    type Item = FollowUp;
+    top_level!(FollowUp, follow_ups, ItemKind::FollowUp);
     const TITLES: (&'static str, &'static str) = ("edit-follow-up-title", "new-follow-up-title");
-
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<FollowUp>> {
-        Some(&set.follow_ups)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<FollowUp>> {
-        Some(&mut set.follow_ups)
-    }
-
-    fn id(item: &FollowUp) -> &Slug {
-        &item.id
-    }
 
     fn name(item: &FollowUp) -> String {
         item.title.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::FollowUp, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(
-            || "/new/follow_up".to_owned(),
-            |id| format!("/edit/follow_up/{id}"),
-        )
     }
 
     fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {

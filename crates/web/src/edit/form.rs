@@ -385,17 +385,7 @@ impl Meanwhile {
             .map(|c| Meanwhile {
                 who: c.actor.clone(),
                 when: crate::edit::history::when(c.at),
-                fields: c
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.field.clone(),
-                            f.before.clone().unwrap_or_default(),
-                            f.after.clone().unwrap_or_default(),
-                        )
-                    })
-                    .collect(),
+                fields: crate::edit::history::rows(&c.fields),
             })
             .collect()
     }

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use rodtrad_domain::{ItemKey, ItemKind, Slug};
+use rodtrad_domain::{FieldChange, ItemKey, ItemKind, Slug};
 use rodtrad_store::ChangeSet;
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -47,6 +47,20 @@ struct HistoryPage {
     entries: Vec<Entry>,
 }
 
+/// Changed fields as table rows: field, before, after (empty where there was no value).
+pub fn rows(fields: &[FieldChange]) -> Vec<(String, String, String)> {
+    fields
+        .iter()
+        .map(|f| {
+            (
+                f.field.clone(),
+                f.before.clone().unwrap_or_default(),
+                f.after.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 fn entries(page: &Page, changes: &[ChangeSet]) -> Vec<Entry> {
     changes
         .iter()
@@ -56,17 +70,7 @@ fn entries(page: &Page, changes: &[ChangeSet]) -> Vec<Entry> {
             item: item_name(page.lang, &c.item),
             item_href: item_href(page, &c.item),
             action: page.t(&format!("action-{}", c.action.code())),
-            fields: c
-                .fields
-                .iter()
-                .map(|f| {
-                    (
-                        f.field.clone(),
-                        f.before.clone().unwrap_or_default(),
-                        f.after.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
+            fields: rows(&c.fields),
         })
         .collect()
 }

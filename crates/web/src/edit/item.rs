@@ -12,9 +12,9 @@ use rodtrad_i18n::Lang;
 
 use crate::app::AppState;
 use crate::edit::form::Meanwhile;
-use crate::edit::{Field, Form, Input, Problems, Refused, again, commit, refuse, saved};
+use crate::edit::{Field, Form, Input, Problems, Refused, commit, refuse, saved};
 use crate::error::AppError;
-use crate::pages::Page;
+use crate::pages::{Page, respond};
 use crate::session::Viewer;
 
 /// What one kind of item needs to be edited in forms. Items are top-level (an activity) or
@@ -73,6 +73,36 @@ pub trait Editor: Send + Sync + 'static {
     fn arrange(_set: &mut DataSet, _scope: Option<&Slug>, _input: &Input, _id: &Slug) {}
 }
 
+/// What every top-level item's editor has alike: its list in the data set, its id, its item in
+/// the record, and its forms' addresses (`/edit/KIND/ID`, `/new/KIND`).
+macro_rules! top_level {
+    ($item:ty, $field:ident, $kind:expr) => {
+        type Item = $item;
+
+        fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<$item>> {
+            Some(&set.$field)
+        }
+
+        fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<$item>> {
+            Some(&mut set.$field)
+        }
+
+        fn id(item: &$item) -> &Slug {
+            &item.id
+        }
+
+        fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
+            ItemKey::new($kind, id)
+        }
+
+        fn path(_: Option<&Slug>, id: Option<&str>) -> String {
+            let kind = $kind.code();
+            id.map_or_else(|| format!("/new/{kind}"), |id| format!("/edit/{kind}/{id}"))
+        }
+    };
+}
+pub(crate) use top_level;
+
 pub type Params = Option<Path<HashMap<String, String>>>;
 
 /// The plan a part belongs to, and the id of the item, from the route.
@@ -126,17 +156,10 @@ fn form<E: Editor>(
     }
 }
 
-pub fn render(form: &Form, lang: Lang, status: StatusCode) -> Response {
-    match crate::pages::render(form, lang) {
-        Ok(html) => again(status, html),
-        Err(e) => e.into_response(),
-    }
-}
-
 /// The form shown again after a refusal, with what was typed.
 pub fn refused(form: Form, input: &Input, why: Refused, lang: Lang) -> Response {
     match why {
-        Refused::Invalid(problems) => render(
+        Refused::Invalid(problems) => respond(
             &form.refilled(input, problems),
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -146,7 +169,7 @@ pub fn refused(form: Form, input: &Input, why: Refused, lang: Lang) -> Response 
             form.meanwhile = Meanwhile::of(&changes);
             // Saving again is a choice made knowing what changed: it is based on what is now.
             form.revision = current;
-            render(&form, lang, StatusCode::CONFLICT)
+            respond(&form, lang, StatusCode::CONFLICT)
         }
         Refused::Failed(e) => e.into_response(),
     }
@@ -186,7 +209,7 @@ pub async fn edit_form<E: Editor>(
     }
     let key = E::key(scope.as_ref(), E::id(old));
     match revision(&state, &key, viewer.lang).await {
-        Ok(rev) => render(
+        Ok(rev) => respond(
             &form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
             viewer.lang,
             StatusCode::OK,
@@ -270,7 +293,7 @@ pub async fn new_form<E: Editor>(
     } else {
         0
     };
-    render(
+    respond(
         &form::<E>(&viewer, &state, scope.as_ref(), None, rev),
         viewer.lang,
         StatusCode::OK,

@@ -19,7 +19,6 @@ pub mod registry;
 pub mod remove;
 pub mod versions;
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rodtrad_domain::{DataSet, ItemKey, item_changes};
 use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
@@ -140,11 +139,6 @@ pub async fn commit(
 /// After a save: to the page of what was saved (303, so that reloading does not post again).
 pub fn saved(to: &str) -> Response {
     Redirect::to(to).into_response()
-}
-
-/// A form shown again: 422 for refused values, 409 for a stale edit.
-pub fn again(status: StatusCode, html: axum::response::Html<String>) -> Response {
-    (status, html).into_response()
 }
 
 /// The refusal for a person who may not do this: a log-in for visitors, 403 for the signed-in.

@@ -10,7 +10,7 @@ use rodtrad_domain::{
 use crate::app::AppState;
 use crate::edit::activity::{organisations, perspectives, vocab_choices};
 use crate::edit::form::slug_from;
-use crate::edit::item::Editor;
+use crate::edit::item::{Editor, top_level};
 use crate::edit::registry::period_fields;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
@@ -136,31 +136,11 @@ fn read_versions(r: &mut Reader<'_>, orgs: &[&Slug], old: &[PlanVersion]) -> Vec
 pub struct Plans;
 
 impl Editor for Plans {
-    type Item = Plan;
+    top_level!(Plan, plans, ItemKind::Plan);
     const TITLES: (&'static str, &'static str) = ("edit-plan-title", "new-plan-title");
-
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Plan>> {
-        Some(&set.plans)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Plan>> {
-        Some(&mut set.plans)
-    }
-
-    fn id(item: &Plan) -> &Slug {
-        &item.id
-    }
 
     fn name(item: &Plan) -> String {
         item.title.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::Plan, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(|| "/new/plan".to_owned(), |id| format!("/edit/plan/{id}"))
     }
 
     fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {

@@ -8,7 +8,7 @@ use rodtrad_domain::{
 
 use crate::app::AppState;
 use crate::edit::activity::{organisations, vocab_choices};
-use crate::edit::item::Editor;
+use crate::edit::item::{Editor, top_level};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
 
@@ -34,35 +34,12 @@ pub fn period_fields(lang: rodtrad_i18n::Lang, period: Period) -> [Field; 2] {
 pub struct Organisations;
 
 impl Editor for Organisations {
-    type Item = Organisation;
+    top_level!(Organisation, organisations, ItemKind::Organisation);
     const TITLES: (&'static str, &'static str) =
         ("edit-organisation-title", "new-organisation-title");
 
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Organisation>> {
-        Some(&set.organisations)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Organisation>> {
-        Some(&mut set.organisations)
-    }
-
-    fn id(item: &Organisation) -> &Slug {
-        &item.id
-    }
-
     fn name(item: &Organisation) -> String {
         item.name.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::Organisation, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(
-            || "/new/organisation".to_owned(),
-            |id| format!("/edit/organisation/{id}"),
-        )
     }
 
     fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {
@@ -184,35 +161,12 @@ impl Editor for Organisations {
 pub struct Perspectives;
 
 impl Editor for Perspectives {
-    type Item = Perspective;
+    top_level!(Perspective, perspectives, ItemKind::Perspective);
     const TITLES: (&'static str, &'static str) =
         ("edit-perspective-title", "new-perspective-title");
 
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Perspective>> {
-        Some(&set.perspectives)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Perspective>> {
-        Some(&mut set.perspectives)
-    }
-
-    fn id(item: &Perspective) -> &Slug {
-        &item.id
-    }
-
     fn name(item: &Perspective) -> String {
         item.name.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::Perspective, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(
-            || "/new/perspective".to_owned(),
-            |id| format!("/edit/perspective/{id}"),
-        )
     }
 
     fn page(_: Option<&Slug>, _: Option<&Slug>) -> String {
@@ -272,34 +226,11 @@ impl Editor for Perspectives {
 pub struct Strategies;
 
 impl Editor for Strategies {
-    type Item = Strategy;
+    top_level!(Strategy, strategies, ItemKind::Strategy);
     const TITLES: (&'static str, &'static str) = ("edit-strategy-title", "new-strategy-title");
-
-    fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<Strategy>> {
-        Some(&set.strategies)
-    }
-
-    fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<Strategy>> {
-        Some(&mut set.strategies)
-    }
-
-    fn id(item: &Strategy) -> &Slug {
-        &item.id
-    }
 
     fn name(item: &Strategy) -> String {
         item.title.clone()
-    }
-
-    fn key(_: Option<&Slug>, id: &Slug) -> ItemKey {
-        ItemKey::new(ItemKind::Strategy, id)
-    }
-
-    fn path(_: Option<&Slug>, id: Option<&str>) -> String {
-        id.map_or_else(
-            || "/new/strategy".to_owned(),
-            |id| format!("/edit/strategy/{id}"),
-        )
     }
 
     fn page(_: Option<&Slug>, _: Option<&Slug>) -> String {

@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{DataSet, ItemChange, item_changes};
 
 use crate::app::AppState;
-use crate::edit::history::item_name;
+use crate::edit::history::{item_name, rows};
 use crate::edit::item::{Editor, Params, find, params, revision};
 use crate::edit::{Input, Refused, check, commit, refuse, saved};
 use crate::error::AppError;
-use crate::pages::{Page, render};
+use crate::pages::{Page, respond};
 use crate::session::Viewer;
 
 struct Dependent {
@@ -59,17 +59,7 @@ fn dependents(lang: rodtrad_i18n::Lang, set: &DataSet, others: &[ItemChange]) ->
                 Some(title) => format!("{}: {title}", item_name(lang, &c.item)),
                 None => item_name(lang, &c.item),
             },
-            fields: c
-                .fields
-                .iter()
-                .map(|f| {
-                    (
-                        f.field.clone(),
-                        f.before.clone().unwrap_or_default(),
-                        f.after.clone().unwrap_or_default(),
-                    )
-                })
-                .collect(),
+            fields: rows(&c.fields),
         })
         .collect()
 }
@@ -101,10 +91,7 @@ fn page<E: Editor>(
         blocked,
         page,
     };
-    match render(&removal, lang) {
-        Ok(html) => (status, html).into_response(),
-        Err(e) => e.into_response(),
-    }
+    respond(&removal, lang, status)
 }
 
 /// `GET /remove/...`: what would go and what depends on it, and the button to confirm.

@@ -19,7 +19,7 @@ use crate::edit::history::when;
 use crate::edit::{Choice, Input, Problems, Reader, Refused, commit, refuse, saved};
 use crate::error::AppError;
 use crate::model::ReadModel;
-use crate::pages::{Page, render};
+use crate::pages::{Page, render, respond};
 use crate::session::Viewer;
 
 /// The word for the draft in the comparison's choices and addresses.
@@ -230,10 +230,7 @@ async fn versions_page(
         problems,
         input,
     };
-    match render(&versions, lang) {
-        Ok(html) => (status, html).into_response(),
-        Err(e) => e.into_response(),
-    }
+    respond(&versions, lang, status)
 }
 
 /// `/plans/{id}/versions/{n}`: a released version exactly as it was released.

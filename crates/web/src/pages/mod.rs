@@ -30,6 +30,19 @@ pub fn render(page: &impl Template, lang: Lang) -> Result<Html<String>, AppError
         .map_err(|e| AppError::Internal(lang, e.to_string()))
 }
 
+/// A page rendered and sent with `status` (a form shown again: 422, 409), or the 500 page.
+pub fn respond(
+    page: &impl Template,
+    lang: Lang,
+    status: axum::http::StatusCode,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match render(page, lang) {
+        Ok(html) => (status, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The frame of every page: its language, its title, and the links that keep the language.
 #[derive(Debug)]
 pub struct Page {
