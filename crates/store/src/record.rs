@@ -330,6 +330,18 @@ impl Store {
     /// Releases every stored plan that was never released nor edited in the application: data
     /// imported before releases were kept is published as it stands, once.
     pub async fn release_unrecorded(&self, actor: &Actor, at: i64) -> Result<(), StoreError> {
+        // Asked at every start: answered by one count, and the data read only when needed.
+        let (waiting,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM plan p \
+             WHERE NOT EXISTS (SELECT 1 FROM plan_release r WHERE r.plan_slug = p.slug) \
+             AND NOT EXISTS (SELECT 1 FROM change_set c \
+                             WHERE c.item_kind = 'plan' AND c.item_id = p.slug)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if waiting == 0 {
+            return Ok(());
+        }
         let mut tx = self.pool.begin().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;

@@ -2,8 +2,8 @@
 //! contributor for the organisations they contribute for.
 
 use rodtrad_domain::{
-    Activity, DataSet, Funding, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug, Status,
-    Vocabulary,
+    Activity, DataSet, Funding, GoalNode, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug,
+    Status, Vocabulary,
 };
 use rodtrad_i18n::Lang;
 
@@ -38,6 +38,14 @@ pub fn perspectives(set: &DataSet) -> Vec<Choice> {
         .collect()
 }
 
+/// A goal as a choice reads: its number, if it has one, and its title.
+pub fn goal_label(n: &GoalNode) -> String {
+    match &n.number {
+        Some(number) => format!("{number} {}", n.title),
+        None => n.title.clone(),
+    }
+}
+
 /// Every goal the viewer can see, plan by plan: `plan/node`, labelled with its number.
 fn goals(visible: &ReadModel) -> Vec<(String, Vec<Choice>)> {
     visible
@@ -49,17 +57,7 @@ fn goals(visible: &ReadModel) -> Vec<(String, Vec<Choice>)> {
             let goals = p
                 .nodes
                 .iter()
-                .map(|n| {
-                    let number = n
-                        .number
-                        .as_deref()
-                        .map(|x| format!("{x} "))
-                        .unwrap_or_default();
-                    Choice::new(
-                        &format!("{}/{}", p.id, n.id),
-                        &format!("{number}{}", n.title),
-                    )
-                })
+                .map(|n| Choice::new(&format!("{}/{}", p.id, n.id), &goal_label(n)))
                 .collect();
             (p.title.clone(), goals)
         })

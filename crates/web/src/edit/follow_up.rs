@@ -5,7 +5,7 @@
 use rodtrad_domain::{DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemKind, Slug};
 
 use crate::app::AppState;
-use crate::edit::activity::organisations;
+use crate::edit::activity::{goal_label, organisations};
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
@@ -16,14 +16,9 @@ fn goals(set: &DataSet) -> Vec<Choice> {
         .iter()
         .flat_map(|p| {
             p.nodes.iter().map(move |n| {
-                let number = n
-                    .number
-                    .as_deref()
-                    .map(|x| format!("{x} "))
-                    .unwrap_or_default();
                 Choice::new(
                     &format!("{}/{}", p.id, n.id),
-                    &format!("{}: {number}{}", p.title, n.title),
+                    &format!("{}: {}", p.title, goal_label(n)),
                 )
             })
         })

@@ -396,7 +396,6 @@ impl Meanwhile {
 #[template(path = "form.html")]
 pub struct Form {
     pub page: Page,
-    pub intro: Option<String>,
     pub action: String,
     pub cancel: String,
     pub submit: String,

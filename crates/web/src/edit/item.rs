@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::edit::form::Meanwhile;
 use crate::edit::{Field, Form, Input, Problems, Refused, commit, refuse, saved};
 use crate::error::AppError;
+use crate::model::ReadModel;
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
 
@@ -139,7 +140,6 @@ fn form<E: Editor>(
         );
     }
     Form {
-        intro: None,
         action: page.href(&action),
         cancel: page.href(&E::page(scope, old.map(E::id))),
         submit: lang.text("edit-save"),
@@ -183,14 +183,29 @@ pub async fn revision(state: &AppState, key: &ItemKey, lang: Lang) -> Result<i64
         .map_err(|e| AppError::Internal(lang, e.to_string()).into_response())
 }
 
-pub fn find<'a, E: Editor>(
-    set: &'a DataSet,
-    scope: Option<&Slug>,
-    id: &str,
-) -> Option<&'a E::Item> {
+fn find<'a, E: Editor>(set: &'a DataSet, scope: Option<&Slug>, id: &str) -> Option<&'a E::Item> {
     E::list(set, scope)?
         .iter()
         .find(|x| E::id(x).as_str() == id)
+}
+
+/// The item a route names, found in the working model and open to the viewer; or the answer
+/// instead: 404, or the refusal for `path`.
+pub fn allowed<'a, E: Editor>(
+    working: &'a ReadModel,
+    viewer: &Viewer,
+    scope: Option<&Slug>,
+    id: &str,
+    path: &str,
+) -> Result<&'a E::Item, Box<Response>> {
+    let Some(item) = find::<E>(&working.set, scope, id) else {
+        return Err(Box::new(AppError::NotFound(viewer.lang).into_response()));
+    };
+    if E::may_edit(viewer, &working.set, scope, Some(item)) {
+        Ok(item)
+    } else {
+        Err(Box::new(refuse(viewer, path)))
+    }
 }
 
 pub async fn edit_form<E: Editor>(
@@ -201,12 +216,11 @@ pub async fn edit_form<E: Editor>(
     let (scope, id) = params(p);
     let id = id.unwrap_or_default();
     let working = state.working();
-    let Some(old) = find::<E>(&working.set, scope.as_ref(), &id) else {
-        return AppError::NotFound(viewer.lang).into_response();
+    let path = E::path(scope.as_ref(), Some(&id));
+    let old = match allowed::<E>(&working, &viewer, scope.as_ref(), &id, &path) {
+        Ok(old) => old,
+        Err(answer) => return *answer,
     };
-    if !E::may_edit(&viewer, &working.set, scope.as_ref(), Some(old)) {
-        return refuse(&viewer, &E::path(scope.as_ref(), Some(&id)));
-    }
     let key = E::key(scope.as_ref(), E::id(old));
     match revision(&state, &key, viewer.lang).await {
         Ok(rev) => respond(
@@ -227,12 +241,10 @@ pub async fn edit_save<E: Editor>(
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
     let working = state.working();
-    let Some(old) = find::<E>(&working.set, scope, &id) else {
-        return AppError::NotFound(viewer.lang).into_response();
+    let old = match allowed::<E>(&working, &viewer, scope, &id, &E::path(scope, Some(&id))) {
+        Ok(old) => old,
+        Err(answer) => return *answer,
     };
-    if !E::may_edit(&viewer, &working.set, scope, Some(old)) {
-        return refuse(&viewer, &E::path(scope, Some(&id)));
-    }
     let lang = viewer.lang;
     let form = || form::<E>(&viewer, &state, scope, Some(old), input.revision());
     let item = match E::read(

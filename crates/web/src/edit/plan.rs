@@ -8,7 +8,7 @@ use rodtrad_domain::{
 };
 
 use crate::app::AppState;
-use crate::edit::activity::{organisations, perspectives, vocab_choices};
+use crate::edit::activity::{goal_label, organisations, perspectives, vocab_choices};
 use crate::edit::form::slug_from;
 use crate::edit::item::{Editor, top_level};
 use crate::edit::registry::period_fields;
@@ -443,14 +443,7 @@ impl Editor for Goals {
             .nodes
             .iter()
             .filter(|x| !own.contains(&x.id))
-            .map(|x| {
-                let number = x
-                    .number
-                    .as_deref()
-                    .map(|v| format!("{v} "))
-                    .unwrap_or_default();
-                Choice::new(&x.id, &format!("{number}{}", x.title))
-            })
+            .map(|x| Choice::new(&x.id, &goal_label(x)))
             .collect();
         let position = n.map(|n| {
             plan.nodes

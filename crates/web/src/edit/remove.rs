@@ -10,9 +10,8 @@ use rodtrad_domain::{DataSet, ItemChange, item_changes};
 
 use crate::app::AppState;
 use crate::edit::history::{item_name, rows};
-use crate::edit::item::{Editor, Params, find, params, revision};
-use crate::edit::{Input, Refused, check, commit, refuse, saved};
-use crate::error::AppError;
+use crate::edit::item::{Editor, Params, allowed, params, revision};
+use crate::edit::{Input, Refused, check, commit, saved};
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
 
@@ -103,13 +102,11 @@ pub async fn confirm<E: Editor>(
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
     let working = state.working();
-    let Some(item) = find::<E>(&working.set, scope, &id) else {
-        return AppError::NotFound(viewer.lang).into_response();
-    };
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
-    if !E::may_edit(&viewer, &working.set, scope, Some(item)) {
-        return refuse(&viewer, &path);
-    }
+    let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
+        Ok(item) => item,
+        Err(answer) => return *answer,
+    };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
     let blocked = check(&after, &viewer).general;
     let key = E::key(scope, E::id(item));
@@ -137,13 +134,11 @@ pub async fn remove<E: Editor>(
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
     let working = state.working();
-    let Some(item) = find::<E>(&working.set, scope, &id) else {
-        return AppError::NotFound(viewer.lang).into_response();
-    };
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
-    if !E::may_edit(&viewer, &working.set, scope, Some(item)) {
-        return refuse(&viewer, &path);
-    }
+    let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
+        Ok(item) => item,
+        Err(answer) => return *answer,
+    };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
     let key = E::key(scope, E::id(item));
     let to = Page::new(viewer.lang, String::new(), "/").href(&E::page(scope, None));
