@@ -70,7 +70,7 @@ async fn record_account(
     fields: Vec<FieldChange>,
 ) -> Result<(), StoreError> {
     let id = Slug::parse(&account_id.to_string())
-        .map_err(|_| StoreError::Duplicate(account_id.to_string()))?;
+        .map_err(|_| StoreError::Conflict(account_id.to_string()))?;
     let change = ItemChange {
         item: ItemKey::new(ItemKind::Account, &id),
         action,

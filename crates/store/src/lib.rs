@@ -42,6 +42,9 @@ pub enum StoreError {
     /// Something with this key exists already (an account's address).
     #[error("{0} exists already")]
     Duplicate(String),
+    /// Another save changed the same thing at the same moment; nothing was written.
+    #[error("{0} was changed by another save at the same moment")]
+    Conflict(String),
 }
 
 /// The red thread's storage.

@@ -86,8 +86,8 @@ impl SaveError {
     pub(crate) fn into_store(self) -> StoreError {
         match self {
             SaveError::Store(e) => e,
-            SaveError::Stale { item, .. } => StoreError::Duplicate(item.to_string()),
-            SaveError::Conflict(detail) => StoreError::Duplicate(detail),
+            SaveError::Stale { item, .. } => StoreError::Conflict(item.to_string()),
+            SaveError::Conflict(detail) => StoreError::Conflict(detail),
         }
     }
 }
