@@ -319,3 +319,71 @@ async fn a_contributor_creates_an_activity() {
         );
     }
 }
+
+#[tokio::test]
+async fn rows_add_funding_and_a_section_needs_both_its_goal_and_its_text() {
+    for app in apps("edit_rows").await {
+        let admin = person(&app, "admin@region.se", true, &[]).await;
+        let fields = form_of(&app, &admin).await;
+        let sent = with(
+            &fields,
+            &[
+                ("funding-1-funder", "region-orebro-lan"),
+                ("funding-1-description", "Utvecklingsmedel 2024"),
+                ("funding-2-funder", ""),
+                ("funding-2-description", ""),
+            ],
+        );
+        let saved = submit(&app, &admin, EDIT, &sent).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let set = app.state.store().export().await.expect("export");
+        let bisam = set
+            .activities
+            .iter()
+            .find(|a| a.id.as_str() == "brukarinflytandesamordnare-bisam")
+            .expect("the activity");
+        assert_eq!(bisam.funding.len(), 1, "the empty row is dropped");
+        assert_eq!(
+            bisam.funding[0].description.as_deref(),
+            Some("Utvecklingsmedel 2024")
+        );
+
+        let path = "/edit/follow_up/uppfoljning-2021";
+        let form = get(&app, path, &admin.cookie).await;
+        let revision = field_value(&form.body, "revision").expect("revision");
+        let report = set
+            .follow_ups
+            .iter()
+            .find(|f| f.id.as_str() == "uppfoljning-2021")
+            .expect("report");
+        let next = (report.sections.len() + 1).to_string();
+        let node_field = format!("section-{next}-node");
+        let answer = submit(
+            &app,
+            &admin,
+            path,
+            &[
+                ("revision", revision.as_str()),
+                ("title", report.title.as_str()),
+                (
+                    node_field.as_str(),
+                    "gemensamma-insatsomraden-2021/psykisk-halsa",
+                ),
+            ],
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            answer
+                .body
+                .contains(&format!("id=\"f-section-{next}-narrative-error\"")),
+            "{}",
+            answer.body
+        );
+        assert_eq!(
+            app.state.store().export().await.expect("export"),
+            set,
+            "nothing written"
+        );
+    }
+}
