@@ -325,7 +325,7 @@ async fn rows_add_funding_and_a_section_needs_both_its_goal_and_its_text() {
     for app in apps("edit_rows").await {
         let admin = person(&app, "admin@region.se", true, &[]).await;
         let fields = form_of(&app, &admin).await;
-        let sent = with(
+        let posted = with(
             &fields,
             &[
                 ("funding-1-funder", "region-orebro-lan"),
@@ -334,7 +334,7 @@ async fn rows_add_funding_and_a_section_needs_both_its_goal_and_its_text() {
                 ("funding-2-description", ""),
             ],
         );
-        let saved = submit(&app, &admin, EDIT, &sent).await;
+        let saved = submit(&app, &admin, EDIT, &posted).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
         let set = app.state.store().export().await.expect("export");
         let bisam = set
