@@ -116,6 +116,29 @@ impl Store {
         self.backend
     }
 
+    /// Begins a transaction that will write, and moves the data's version on as its first
+    /// statement: writers take their turn from there (see `migrations/*/0004_data_version.sql`),
+    /// and everything this transaction writes is stamped with the version returned.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<(sqlx::Transaction<'static, sqlx::Any>, i64), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let (version,): (i64,) = sqlx::query_as(
+            "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok((tx, version))
+    }
+
+    /// The version of the data: moved on by every committed write, by any process.
+    pub async fn data_version(&self) -> Result<i64, StoreError> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM data_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(version)
+    }
+
     /// The whole database as a data set, in stored order.
     pub async fn export(&self) -> Result<DataSet, StoreError> {
         let mut conn = self.pool.acquire().await?;

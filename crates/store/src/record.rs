@@ -114,7 +114,8 @@ pub(crate) async fn revision(conn: &mut AnyConnection, item: &ItemKey) -> sqlx::
 async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::Result<bool> {
     let done = if from == 0 {
         sqlx::query(
-            "INSERT INTO item_revision (item_kind, item_id, revision) VALUES ($1, $2, 1) \
+            "INSERT INTO item_revision (item_kind, item_id, revision, version) \
+             VALUES ($1, $2, 1, (SELECT version FROM data_version WHERE id = 1)) \
              ON CONFLICT (item_kind, item_id) DO NOTHING",
         )
         .bind(item.kind.code())
@@ -123,7 +124,8 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
         .await?
     } else {
         sqlx::query(
-            "UPDATE item_revision SET revision = revision + 1 \
+            "UPDATE item_revision SET revision = revision + 1, \
+             version = (SELECT version FROM data_version WHERE id = 1) \
              WHERE item_kind = $1 AND item_id = $2 AND revision = $3",
         )
         .bind(item.kind.code())
@@ -259,7 +261,7 @@ impl Store {
         edit: &Edit,
         release_plan: Option<(&Slug, bool)>,
     ) -> Result<Vec<(ItemKey, i64)>, SaveError> {
-        let mut tx = self.pool.begin().await?;
+        let (mut tx, _) = self.begin_write().await?;
         // Every item the edit was based on is checked, changed or not: publishing a plan
         // publishes the draft the person saw, or nothing.
         for (item, based_on) in &edit.based_on {
@@ -308,7 +310,7 @@ impl Store {
         actor: &Actor,
         at: i64,
     ) -> Result<Changes, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let (mut tx, _) = self.begin_write().await?;
         let before = crate::export::export(&mut tx).await?;
         let changes = crate::import::import(&mut tx, set).await?;
         let after = crate::export::export(&mut tx).await?;
@@ -342,7 +344,7 @@ impl Store {
         if waiting == 0 {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let (mut tx, _) = self.begin_write().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
         tx.commit().await?;

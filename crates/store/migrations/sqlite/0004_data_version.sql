@@ -1,0 +1,19 @@
+-- The version of the data: a counter that every write transaction moves on first, before it
+-- writes anything, and the version at which each item was last written.
+--
+-- Moving the counter first makes writers take their turn: on PostgreSQL the row stays locked
+-- until the transaction ends, and on SQLite the first statement being a write takes the
+-- database's write lock at once (waiting for it) instead of failing on a snapshot that another
+-- writer has moved past. Versions are therefore committed in order, so a server that has read
+-- the data at version V brings itself up to date with the items written at versions above V.
+
+CREATE TABLE data_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+
+INSERT INTO data_version (id, version) VALUES (1, 0);
+
+ALTER TABLE item_revision ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+
+CREATE INDEX item_revision_version ON item_revision (version);
