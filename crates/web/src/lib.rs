@@ -15,7 +15,9 @@ mod lang;
 mod model;
 mod pages;
 mod session;
+mod state;
 mod timeline;
 
-pub use app::{AppState, router, serve};
+pub use app::{router, serve};
 pub use model::ReadModel;
+pub use state::AppState;

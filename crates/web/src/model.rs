@@ -79,6 +79,12 @@ impl ReadModel {
         }
     }
 
+    /// An item's revision as this model has it (the working model only); 0 for one never
+    /// written.
+    pub fn revision(&self, item: &ItemKey) -> i64 {
+        self.revisions.get(item).copied().unwrap_or(0)
+    }
+
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         Slug::parse(id)
             .ok()

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{Role, Slug, Vocabulary};
 use rodtrad_store::{Account, Grant, StoreError};
 
-use crate::app::AppState;
 use crate::edit::{Choice, Input, Problems, actor, refuse, saved};
 use crate::error::AppError;
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 struct Row {
     account: Account,

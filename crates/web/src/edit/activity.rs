@@ -7,11 +7,11 @@ use rodtrad_domain::{
 };
 use rodtrad_i18n::Lang;
 
-use crate::app::AppState;
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::model::ReadModel;
 use crate::session::Viewer;
+use crate::state::AppState;
 
 pub fn vocab_choices<V: Vocabulary>(lang: Lang, prefix: &str) -> Vec<Choice> {
     V::ALL

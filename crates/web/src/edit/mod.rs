@@ -23,10 +23,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rodtrad_domain::{DataSet, ItemKey, item_changes};
 use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::session::Viewer;
+use crate::state::AppState;
 
 pub use form::{Choice, Field, Form, Input, Problems, Reader};
 
@@ -131,7 +131,7 @@ pub async fn commit(
         }
     }
     state
-        .reload()
+        .catch_up()
         .await
         .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))
 }

@@ -7,13 +7,13 @@ use rodtrad_domain::{
     Plan, PlanKind, PlanVersion, Slug,
 };
 
-use crate::app::AppState;
 use crate::edit::activity::{goal_label, organisations, perspectives, vocab_choices};
 use crate::edit::form::slug_from;
 use crate::edit::item::{Editor, top_level};
 use crate::edit::registry::period_fields;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 pub fn plan_of<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Plan> {
     set.plans.iter().find(|p| Some(&p.id) == scope)

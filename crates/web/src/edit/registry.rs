@@ -6,11 +6,11 @@ use rodtrad_domain::{
     Perspective, Slug, Strategy,
 };
 
-use crate::app::AppState;
 use crate::edit::activity::{organisations, vocab_choices};
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 fn date(d: Option<rodtrad_domain::PartialDate>) -> Option<String> {
     d.map(|d| d.to_string())

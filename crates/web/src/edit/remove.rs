@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{DataSet, ItemChange, item_changes};
 
-use crate::app::AppState;
 use crate::edit::history::{item_name, rows};
-use crate::edit::item::{Editor, Params, allowed, params, revision};
+use crate::edit::item::{Editor, Params, allowed, params};
 use crate::edit::{Input, Refused, check, commit, saved};
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 struct Dependent {
     name: String,
@@ -101,7 +101,7 @@ pub async fn confirm<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
-    let working = state.working();
+    let working = state.fresh_working().await;
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
     let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
         Ok(item) => item,
@@ -109,19 +109,16 @@ pub async fn confirm<E: Editor>(
     };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
     let blocked = check(&after, &viewer).general;
-    let key = E::key(scope, E::id(item));
-    match revision(&state, &key, viewer.lang).await {
-        Ok(rev) => page::<E>(
-            &viewer,
-            scope,
-            item,
-            rev,
-            dependents(viewer.lang, &working.set, &others),
-            blocked,
-            StatusCode::OK,
-        ),
-        Err(e) => e,
-    }
+    let rev = working.revision(&E::key(scope, E::id(item)));
+    page::<E>(
+        &viewer,
+        scope,
+        item,
+        rev,
+        dependents(viewer.lang, &working.set, &others),
+        blocked,
+        StatusCode::OK,
+    )
 }
 
 /// `POST /remove/...`: removes the item and loosens what depended on it, all on record.
@@ -133,7 +130,7 @@ pub async fn remove<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
-    let working = state.working();
+    let working = state.fresh_working().await;
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
     let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
         Ok(item) => item,

@@ -12,10 +12,10 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use rodtrad_i18n::Lang;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::pages::{Page, render};
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer};
+use crate::state::AppState;
 
 /// How long a session lasts: a working day and then some.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;
