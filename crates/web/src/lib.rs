@@ -20,4 +20,4 @@ mod timeline;
 
 pub use app::{router, serve};
 pub use model::ReadModel;
-pub use state::AppState;
+pub use state::{AppState, watch};

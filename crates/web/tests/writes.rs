@@ -639,8 +639,16 @@ async fn what_a_removal_loosens_is_read_as_it_is_now_not_as_it_was_when_the_page
             .expect("an activity serving the goal");
         let goal = format!("{PLAN}/{GOAL}");
         for (activity, lead, title) in [
-            (serving.0.as_str(), serving.1.as_str(), "Ny titel på den andra servern"),
-            ("brukarinflytandesamordnare-bisam", "psykiatrin", "Ändrad på den andra servern"),
+            (
+                serving.0.as_str(),
+                serving.1.as_str(),
+                "Ny titel på den andra servern",
+            ),
+            (
+                "brukarinflytandesamordnare-bisam",
+                "psykiatrin",
+                "Ändrad på den andra servern",
+            ),
         ] {
             let edit = format!("/edit/activity/{activity}");
             let form = get(&other, &edit, &admin.cookie).await;
@@ -664,7 +672,10 @@ async fn what_a_removal_loosens_is_read_as_it_is_now_not_as_it_was_when_the_page
         let now = app.state.store().export().await.expect("export");
         for (activity, title) in [
             (serving.0.as_str(), "Ny titel på den andra servern"),
-            ("brukarinflytandesamordnare-bisam", "Ändrad på den andra servern"),
+            (
+                "brukarinflytandesamordnare-bisam",
+                "Ändrad på den andra servern",
+            ),
         ] {
             let a = now
                 .activities
