@@ -99,18 +99,21 @@ async fn stored(store: &Store, id: &str) -> Stored {
 async fn story(url: &str) {
     let (app, two) = two_servers(url).await;
     let one = app.state.clone();
-    let a = person(&app, "a@x.se", true, &[]).await;
-    let b = person(&app, "b@x.se", true, &[]).await;
-    let c = person(&app, "c@x.se", true, &[]).await;
-    let (x, y) = ("brukarinflytandesamordnare-bisam", "narvaroteam");
-    let (px, py) = (format!("/edit/activity/{x}"), format!("/edit/activity/{y}"));
+    let anna = person(&app, "a@x.se", true, &[]).await;
+    let bo = person(&app, "b@x.se", true, &[]).await;
+    let cecilia = person(&app, "c@x.se", true, &[]).await;
+    let (first, second) = ("brukarinflytandesamordnare-bisam", "narvaroteam");
+    let (px, py) = (
+        format!("/edit/activity/{first}"),
+        format!("/edit/activity/{second}"),
+    );
     let store = one.store().clone();
     let (mut errors, mut lost, mut stale_forms) = (0, 0, 0);
     for round in 0..rounds() {
-        let before = stored(&store, x).await;
-        let mut fa = form(&one, &a, &px).await;
-        let mut fb = form(&two, &b, &py).await;
-        let mut fc = form(&two, &c, &px).await;
+        let before = stored(&store, first).await;
+        let mut fa = form(&one, &anna, &px).await;
+        let mut fb = form(&two, &bo, &py).await;
+        let mut fc = form(&two, &cecilia, &px).await;
         let (ta, tb, nc) = (
             format!("A {round}"),
             format!("B {round}"),
@@ -119,9 +122,9 @@ async fn story(url: &str) {
         set(&mut fa, "title", &ta);
         set(&mut fb, "title", &tb);
         set(&mut fc, "narrative", &nc);
-        let ja = tokio::spawn(save(one.clone(), a.clone(), px.clone(), fa));
-        let jb = tokio::spawn(save(two.clone(), b.clone(), py.clone(), fb));
-        let jc = tokio::spawn(save(two.clone(), c.clone(), px.clone(), fc));
+        let ja = tokio::spawn(save(one.clone(), anna.clone(), px.clone(), fa));
+        let jb = tokio::spawn(save(two.clone(), bo.clone(), py.clone(), fb));
+        let jc = tokio::spawn(save(two.clone(), cecilia.clone(), px.clone(), fc));
         let (ra, rb, rc) = (
             ja.await.expect("a"),
             jb.await.expect("b"),
@@ -152,7 +155,7 @@ async fn story(url: &str) {
             "round {round}: typing kept"
         );
 
-        let now = stored(&store, x).await;
+        let now = stored(&store, first).await;
         let (title, narrative) = if won(&ra) {
             (ta.clone(), before.narrative.clone())
         } else {
@@ -165,12 +168,12 @@ async fn story(url: &str) {
                 now.title, now.narrative
             );
         }
-        if stored(&store, y).await.title != tb {
+        if stored(&store, second).await.title != tb {
             lost += 1;
         }
         // Whoever opens the form next, on either server, sees what is stored and its revision.
         for server in [&one, &two] {
-            let shown = form(server, &c, &px).await;
+            let shown = form(server, &cecilia, &px).await;
             let value = |n: &str| shown.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
             if value("title").as_deref() != Some(now.title.as_str())
                 || value("revision") != Some(now.revision.to_string())
