@@ -66,6 +66,45 @@ fn kinds_in(file: FileKind) -> &'static [EntityKind] {
     }
 }
 
+/// The goals that are their own ancestor (their own parent, their child's child, ...). A tree
+/// with a loop has no top to hang the loop from, so such goals are refused, each at its parent,
+/// and their levels are not judged.
+fn nodes_in_loops<'a>(by_id: &HashMap<&'a str, &dto::NodeDto>) -> HashSet<&'a str> {
+    let parent = |id: &str| by_id.get(id).and_then(|n| n.parent.as_ref());
+    by_id
+        .keys()
+        .copied()
+        .filter(|&id| {
+            let mut at = parent(id);
+            for _ in 0..by_id.len() {
+                match at {
+                    Some(p) if p.value == id => return true,
+                    Some(p) => at = parent(&p.value),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// What is wrong with a goal whose level is not `expected`, the one below its parent's.
+fn misplaced(plan: &dto::PlanDto, n: &dto::NodeDto, expected: usize) -> Problem {
+    match plan.level.get(expected) {
+        Some(level) => Problem::WrongLevel {
+            level: n.level.value.clone(),
+            expected: level.id.value.clone(),
+        },
+        None => Problem::NoLevelBelow {
+            parent: n
+                .parent
+                .as_ref()
+                .map(|x| x.value.clone())
+                .unwrap_or_default(),
+        },
+    }
+}
+
 /// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
 /// step found anything wrong.
 pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
@@ -129,7 +168,7 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
     for f in &parsed.activities {
         for (i, a) in f.dto.activity.iter().enumerate() {
             if let Some(a) = c.activity(f.file, i, a, &units) {
-                set.activities.push(a);
+                set.activities.push(std::sync::Arc::new(a));
             }
         }
     }
@@ -880,6 +919,15 @@ impl Checker<'_> {
         })
     }
 
+    fn goal_loop(&mut self, file: usize, n: &dto::NodeDto, path: &str) {
+        if let Some(x) = &n.parent {
+            let problem = Problem::GoalLoop {
+                id: n.id.value.clone(),
+            };
+            self.err(file, &x.span, format!("{path}.parent"), problem);
+        }
+    }
+
     /// The goal tree: each node's level is one of the plan's, one below its parent's.
     fn nodes(
         &mut self,
@@ -895,10 +943,12 @@ impl Checker<'_> {
             .map(|(i, l)| (l.id.value.as_str(), i))
             .collect();
         // The first node of an id counts; a duplicate is reported once, as a duplicate.
-        let mut by_id: HashMap<&str, &dto::NodeDto> = HashMap::new();
-        for n in &plan.node {
-            by_id.entry(n.id.value.as_str()).or_insert(n);
-        }
+        let by_id: HashMap<&str, &dto::NodeDto> = plan
+            .node
+            .iter()
+            .rev()
+            .map(|n| (n.id.value.as_str(), n))
+            .collect();
         // The depth a node should have from its parent's declared level; `None` when that
         // cannot be said (unknown level or parent), which is reported elsewhere.
         let expected_depth = |n: &dto::NodeDto| -> Option<usize> {
@@ -910,6 +960,7 @@ impl Checker<'_> {
                     .map(|d| d + 1),
             }
         };
+        let in_loop = nodes_in_loops(&by_id);
         let fits = |n: &dto::NodeDto| {
             depth_of_level.get(n.level.value.as_str()).copied() == expected_depth(n)
         };
@@ -950,6 +1001,10 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if in_loop.contains(n.id.value.as_str()) {
+                self.goal_loop(file, n, &p);
+                continue;
+            }
             // A child of a misplaced parent is not reported again: fixing the parent may fix it.
             let parent_fits = n
                 .parent
@@ -958,19 +1013,7 @@ impl Checker<'_> {
                 .is_none_or(|parent| fits(parent));
             match expected_depth(n) {
                 Some(expected) if expected != depth && parent_fits => {
-                    let problem = match plan.level.get(expected) {
-                        Some(level) => Problem::WrongLevel {
-                            level: n.level.value.clone(),
-                            expected: level.id.value.clone(),
-                        },
-                        None => Problem::NoLevelBelow {
-                            parent: n
-                                .parent
-                                .as_ref()
-                                .map(|x| x.value.clone())
-                                .unwrap_or_default(),
-                        },
-                    };
+                    let problem = misplaced(plan, n, expected);
                     self.err(file, &n.level.span, format!("{p}.level"), problem);
                 }
                 _ => {}

@@ -97,9 +97,11 @@ pub fn visible(
         .collect();
     let plans: HashSet<&Slug> = set.plans.iter().map(|p| &p.id).collect();
     let seen = |g: &GoalRef| goals.contains(&(&g.plan, &g.node));
-    for a in &mut set.activities {
-        a.serves.retain(|g| seen(g));
-    }
+    rodtrad_domain::change_where(
+        &mut set.activities,
+        |a| !a.serves.iter().all(seen),
+        |a| a.serves.retain(|g| seen(g)),
+    );
     for f in &mut set.follow_ups {
         f.plans.retain(|p| plans.contains(p));
         if f.structure.as_ref().is_some_and(|s| !plans.contains(s)) {

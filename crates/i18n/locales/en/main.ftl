@@ -38,6 +38,7 @@ problem-missing-municipality-code = a municipality needs a municipality code (mu
 problem-code-on-non-municipality = only municipalities have a municipality code, not an organisation of kind { $kind }
 problem-duplicate-municipality-code = the municipality code { $code } is already used ({ $first })
 problem-parent-loop = the organisation "{ $id }" belongs to itself through its parents
+problem-goal-loop = the goal "{ $id }" lies below itself through its parent goals; choose a parent outside it
 problem-wrong-level = the level "{ $level }" does not fit here; this goal belongs on the level "{ $expected }"
 problem-no-level-below = "{ $parent }" is on the plan's lowest level and cannot have goals below it; add a level
 problem-not-a-unit = the responsible unit "{ $id }" is not an organisation of kind unit

@@ -38,6 +38,7 @@ problem-missing-municipality-code = en kommun måste ha en kommunkod (municipali
 problem-code-on-non-municipality = bara kommuner har kommunkod, inte en organisation av sorten { $kind }
 problem-duplicate-municipality-code = kommunkoden { $code } används redan ({ $first })
 problem-parent-loop = organisationen ”{ $id }” hör till sig själv genom sina överordnade
+problem-goal-loop = målet ”{ $id }” ligger under sig självt genom sina överordnade mål; välj ett överordnat mål utanför det
 problem-wrong-level = nivån ”{ $level }” passar inte här; målet ska ligga på nivån ”{ $expected }”
 problem-no-level-below = ”{ $parent }” ligger på planens lägsta nivå och kan inte ha mål under sig; lägg till en nivå
 problem-not-a-unit = ansvarig enhet ”{ $id }” är ingen organisation av sorten unit

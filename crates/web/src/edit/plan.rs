@@ -246,9 +246,11 @@ impl Editor for Plans {
     /// A plan goes with the links to its goals; follow-ups no longer report on it.
     fn remove(set: &mut DataSet, _: Option<&Slug>, id: &Slug) {
         set.plans.retain(|p| &p.id != id);
-        set.activities
-            .iter_mut()
-            .for_each(|a| a.serves.retain(|g| &g.plan != id));
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| a.serves.iter().any(|g| &g.plan == id),
+            |a| a.serves.retain(|g| &g.plan != id),
+        );
         for f in &mut set.follow_ups {
             f.plans.retain(|p| p != id);
             if f.structure.as_ref() == Some(id) {
@@ -500,9 +502,11 @@ impl Editor for Goals {
         plan.nodes.retain(|n| !gone.contains(&n.id));
         let plan = plan.id.clone();
         let hit = |g: &rodtrad_domain::GoalRef| g.plan == plan && gone.contains(&g.node);
-        set.activities
-            .iter_mut()
-            .for_each(|a| a.serves.retain(|g| !hit(g)));
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| a.serves.iter().any(hit),
+            |a| a.serves.retain(|g| !hit(g)),
+        );
         set.follow_ups
             .iter_mut()
             .for_each(|f| f.sections.retain(|s| !hit(&s.node)));

@@ -123,6 +123,7 @@ pub async fn show(
         .set
         .activities
         .iter()
+        .map(AsRef::as_ref)
         .filter(|a| filters.matches(a))
         .collect();
     let paging = Paging::new(
