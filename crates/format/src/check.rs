@@ -29,8 +29,41 @@ struct Place {
 /// Ids are unique per kind; a plan's parts per kind and plan.
 type Key = (EntityKind, Option<String>, String);
 
+/// What a check may know of the data set beyond the files it reads: for checking a part of a
+/// data set (what an edit touches and what refers to it) against the rest of it.
+pub trait Known {
+    /// Whether an entity of `kind` with `id` (in plan `scope`, for a plan's parts) is in the
+    /// rest of the data set, outside the files read.
+    fn has(&self, kind: EntityKind, scope: Option<&str>, id: &str) -> bool;
+}
+
+/// A whole data set: nothing outside its files.
+pub(crate) struct Whole;
+
+impl Known for Whole {
+    fn has(&self, _: EntityKind, _: Option<&str>, _: &str) -> bool {
+        false
+    }
+}
+
+/// The file that holds entities of a kind, where the rest of the data set keeps one.
+fn file_of(kind: EntityKind) -> &'static str {
+    use EntityKind as K;
+    match kind {
+        K::Organisation => crate::read::ORGANISATIONS,
+        K::Perspective => crate::read::PERSPECTIVES,
+        K::Activity => crate::read::ACTIVITIES,
+        K::Strategy | K::OverarchingGoal | K::EffectGoal | K::PriorityArea | K::DesiredState => {
+            "strategies/"
+        }
+        K::FollowUp => "follow-ups/",
+        K::Plan | K::Level | K::Node | K::Version | K::Risk | K::StrategicDirection => "plans/",
+    }
+}
+
 struct Checker<'a> {
     files: &'a [SourceFile],
+    known: &'a dyn Known,
     out: &'a mut Vec<Diagnostic>,
     ids: HashMap<Key, Place>,
     /// Kinds whose files could not be read: references to them cannot be judged.
@@ -107,9 +140,10 @@ fn misplaced(plan: &dto::PlanDto, n: &dto::NodeDto, expected: usize) -> Problem 
 
 /// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
 /// step found anything wrong.
-pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
+pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> Option<d::DataSet> {
     let mut c = Checker {
         files: &parsed.files,
+        known,
         out,
         ids: HashMap::new(),
         unknowable: parsed
@@ -210,8 +244,14 @@ impl Checker<'_> {
         path: &str,
     ) {
         let key = (kind, scope.map(str::to_owned), id.value.clone());
-        if let Some(first) = self.ids.get(&key) {
-            let first = self.place_text(first);
+        let first = match self.ids.get(&key) {
+            Some(place) => Some(self.place_text(place)),
+            None => self
+                .known
+                .has(kind, scope, &id.value)
+                .then(|| file_of(kind).to_owned()),
+        };
+        if let Some(first) = first {
             self.err(
                 file,
                 &id.span,
@@ -407,6 +447,13 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether an entity is in the files read or in the rest of the data set.
+    fn exists(&self, kind: EntityKind, scope: Option<&str>, id: &str) -> bool {
+        self.ids
+            .contains_key(&(kind, scope.map(str::to_owned), id.to_owned()))
+            || self.known.has(kind, scope, id)
+    }
+
     // ---- values ----
 
     fn slug(&mut self, file: usize, v: &Text, path: &str) -> Option<Slug> {
@@ -437,10 +484,7 @@ impl Checker<'_> {
         path: &str,
     ) -> Option<Slug> {
         let slug = self.slug(file, v, path)?;
-        if self
-            .ids
-            .contains_key(&(kind, scope.map(str::to_owned), v.value.clone()))
-        {
+        if self.exists(kind, scope, &v.value) {
             Some(slug)
         } else if self.unknowable.contains(&kind) {
             None
@@ -497,10 +541,7 @@ impl Checker<'_> {
         if self.unknowable.contains(&EntityKind::Plan) {
             return None;
         }
-        if !self
-            .ids
-            .contains_key(&(EntityKind::Plan, None, plan.clone()))
-        {
+        if !self.exists(EntityKind::Plan, None, &plan) {
             self.err(
                 file,
                 &v.span,
@@ -512,10 +553,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        if !self
-            .ids
-            .contains_key(&(EntityKind::Node, Some(plan), r.node.as_str().to_owned()))
-        {
+        if !self.exists(EntityKind::Node, Some(&plan), r.node.as_str()) {
             self.err(
                 file,
                 &v.span,

@@ -346,6 +346,7 @@ async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
     let postgres = App {
         _dir: tempfile::tempdir().expect("tmp"),
         state: AppState::load(store).await.expect("load"),
+        url,
     };
     for path in [
         "/",

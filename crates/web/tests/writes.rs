@@ -610,6 +610,7 @@ async fn what_a_removal_loosens_is_read_as_it_is_now_not_as_it_was_when_the_page
             state: rodtrad_web::AppState::load(app.state.store().clone())
                 .await
                 .expect("load"),
+            url: app.url.clone(),
         };
         let owner = person(&app, "owner@x.se", false, &[(Role::PlanOwner, PLAN)]).await;
         let admin = person(&app, "admin@x.se", true, &[]).await;

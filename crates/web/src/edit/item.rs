@@ -237,6 +237,9 @@ pub async fn edit_save<E: Editor>(
     };
     let lang = viewer.lang;
     let form = || form::<E>(&viewer, &state, scope, Some(old), input.revision());
+    if let Err(p) = input.check_limits(lang) {
+        return refused(form(), &input, Refused::Invalid(p), lang);
+    }
     let item = match E::read(
         &input,
         &viewer,
@@ -323,6 +326,9 @@ pub async fn new_save<E: Editor>(
     // A new part changes its plan: the edit is based on the plan's revision the form showed.
     let based_on = if scope.is_some() { input.revision() } else { 0 };
     let form = || form::<E>(&viewer, &state, scope, None, based_on);
+    if let Err(p) = input.check_limits(lang) {
+        return refused(form(), &input, Refused::Invalid(p), lang);
+    }
     let mut reader = crate::edit::Reader::new(&input, lang);
     let title = input
         .text("title")

@@ -347,13 +347,15 @@ fn subtree(nodes: &[GoalNode], id: &Slug) -> Vec<Slug> {
     let mut out = vec![id.clone()];
     let mut i = 0;
     while i < out.len() {
-        let parent = out[i].clone();
-        out.extend(
-            nodes
-                .iter()
-                .filter(|n| n.parent.as_ref() == Some(&parent))
-                .map(|n| n.id.clone()),
-        );
+        let parent = &out[i];
+        // A tree broken by a loop (which the checks refuse, but a database written by hand
+        // may hold) ends where the loop comes back.
+        let children: Vec<Slug> = nodes
+            .iter()
+            .filter(|n| n.parent.as_ref() == Some(parent) && !out.contains(&n.id))
+            .map(|n| n.id.clone())
+            .collect();
+        out.extend(children);
         i += 1;
     }
     out

@@ -10,7 +10,7 @@ use rodtrad_domain::{DataSet, ItemChange, item_changes};
 
 use crate::edit::history::{item_name, rows};
 use crate::edit::item::{Editor, Params, allowed, params};
-use crate::edit::{Input, Refused, check, commit, saved};
+use crate::edit::{Input, Refused, check_edit, commit, saved};
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -108,7 +108,13 @@ pub async fn confirm<E: Editor>(
         Err(answer) => return *answer,
     };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
-    let blocked = check(&after, &viewer).general;
+    let blocked = check_edit(
+        &working,
+        &after,
+        &item_changes(&working.set, &after),
+        &viewer,
+    )
+    .general;
     let rev = working.revision(&E::key(scope, E::id(item)));
     page::<E>(
         &viewer,

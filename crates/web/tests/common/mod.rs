@@ -16,6 +16,8 @@ use tower::ServiceExt;
 pub struct App {
     pub _dir: tempfile::TempDir,
     pub state: AppState,
+    /// The database's URL.
+    pub url: String,
 }
 
 /// The application on the Örebro data set in a new SQLite file.
@@ -62,7 +64,11 @@ pub async fn app_at(url: &str) -> App {
         .await
         .expect("import");
     let state = AppState::load(store).await.expect("load");
-    App { _dir: dir, state }
+    App {
+        _dir: dir,
+        state,
+        url: url.to_owned(),
+    }
 }
 
 /// The application on SQLite, and on PostgreSQL when a test server is given.
