@@ -9,6 +9,7 @@ mod accounts;
 mod export;
 mod import;
 mod record;
+mod since;
 mod sql;
 
 use std::str::FromStr;
@@ -21,6 +22,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
+pub use since::{Since, Written};
 pub use sql::Changes;
 
 /// Which database a store runs on.

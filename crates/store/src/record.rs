@@ -127,7 +127,7 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
     } else {
         sqlx::query(
             "UPDATE item_revision SET revision = revision + 1, \
-             version = (SELECT version FROM data_version WHERE id = 1) \
+             version = (SELECT version FROM data_version WHERE id = 1), content = NULL \
              WHERE item_kind = $1 AND item_id = $2 AND revision = $3",
         )
         .bind(item.kind.code())
@@ -290,6 +290,7 @@ impl Store {
                 }
                 e => SaveError::from(e),
             })?;
+        let mut written = items;
         if let Some((plan, decided)) = release_plan {
             let plan = set
                 .plans
@@ -297,6 +298,18 @@ impl Store {
                 .find(|p| &p.id == plan)
                 .ok_or_else(|| sqlx::Error::RowNotFound)?;
             release(&mut tx, &edit.actor, edit.at, plan, decided).await?;
+            written.push(ItemKey::new(ItemKind::Plan, &plan.id));
+        }
+        // What each item now is, for other servers to catch up from (`Store::since`).
+        for key in &written {
+            sqlx::query(
+                "UPDATE item_revision SET content = $1 WHERE item_kind = $2 AND item_id = $3",
+            )
+            .bind(set.item_json(key))
+            .bind(key.kind.code())
+            .bind(key.id.as_str())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(revisions)
@@ -327,6 +340,7 @@ impl Store {
                 .map_err(SaveError::into_store)?;
         }
         release_unrecorded(&mut tx, actor, at, &after.plans, &changed_plans).await?;
+        crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(changes)
     }
@@ -349,6 +363,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
+        crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -489,7 +504,7 @@ pub(crate) async fn latest_releases(conn: &mut AnyConnection) -> Result<Vec<Rele
     rows.iter().map(release_row).collect()
 }
 
-fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
+pub(crate) fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
     let content: String = row.try_get(3)?;
     let plan = serde_json::from_str(&content).map_err(|e| {
         StoreError::Query(sqlx::Error::Decode(
