@@ -821,7 +821,7 @@ async fn activities(
     conn: &mut AnyConnection,
     ch: &mut Changes,
     ids: &Ids,
-    activities: &[d::Activity],
+    activities: &[std::sync::Arc<d::Activity>],
 ) -> sqlx::Result<()> {
     let rows = activities
         .iter()

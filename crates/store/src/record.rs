@@ -10,7 +10,6 @@ use std::collections::{HashMap, HashSet};
 use rodtrad_domain::{
     Action, DataSet, FieldChange, ItemChange, ItemKey, ItemKind, Plan, Slug, item_changes,
 };
-use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};

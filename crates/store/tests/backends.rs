@@ -224,10 +224,10 @@ fn with_copies(n: usize) -> rodtrad_domain::DataSet {
         .expect("an activity with partners and goals")
         .clone();
     for k in 0..n {
-        let mut a = template.clone();
+        let mut a = (*template).clone();
         a.id = Slug::parse(&format!("kopia-{k:05}")).expect("slug");
         a.title = format!("Kopia {k}");
-        set.activities.push(a);
+        set.activities.push(std::sync::Arc::new(a));
     }
     set
 }
@@ -252,6 +252,7 @@ async fn a_set_larger_than_one_statement_is_imported_changed_and_recorded_in_ful
         let mut partners = 0;
         for a in &mut changed.activities {
             if a.id.as_str().starts_with("kopia-") {
+                let a = std::sync::Arc::make_mut(a);
                 a.title.push_str(" (ändrad)");
                 partners += a.partners.len();
                 a.partners.clear();
@@ -314,6 +315,7 @@ async fn a_list_naming_one_thing_twice_is_stored_once() {
         .activities
         .iter_mut()
         .find(|a| a.partners.len() >= 2)
+        .map(std::sync::Arc::make_mut)
         .expect("an activity with two partners");
     let id = activity.id.clone();
     let first = activity.partners[0].clone();
