@@ -1,7 +1,11 @@
 //! The `rodtrad` binary end to end: what a person types and what they see, on both backends.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::databases;
 
 fn rodtrad(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rodtrad"))
@@ -20,32 +24,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The database URLs to test on: a SQLite file in `dir`, and a new PostgreSQL database when
-/// `RODTRAD_TEST_POSTGRES` names a server.
-fn databases(dir: &Path, name: &str) -> Vec<String> {
-    let mut urls = vec![format!(
-        "sqlite:{}",
-        dir.join(format!("{name}.db")).display()
-    )];
-    if let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") {
-        let db = format!("rodtrad_cli_{name}_{}", std::process::id());
-        let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        runtime.block_on(async {
-            use sqlx::{Connection, Executor};
-            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
-            conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
-                .await
-                .expect("drop");
-            conn.execute(format!("CREATE DATABASE {db}").as_str())
-                .await
-                .expect("create");
-        });
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        urls.push(format!("{base}/{db}"));
-    }
-    urls
 }
 
 fn orebro() -> PathBuf {

@@ -1,7 +1,37 @@
-//! A `rodtrad serve` process for tests, on a free port in a temporary directory.
+//! What the binary's tests share: `rodtrad serve` processes on a free port, and the databases
+//! to run on.
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
+
+/// The database URLs to test on: a SQLite file in `dir`, and a new PostgreSQL database when
+/// `RODTRAD_TEST_POSTGRES` names a server.
+pub fn databases(dir: &Path, name: &str) -> Vec<String> {
+    let mut urls = vec![format!(
+        "sqlite:{}",
+        dir.join(format!("{name}.db")).display()
+    )];
+    if let Ok(admin) = std::env::var("RODTRAD_TEST_POSTGRES") {
+        let db = format!("rodtrad_cli_{name}_{}", std::process::id());
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            use sqlx::{Connection, Executor};
+            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect");
+            conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
+                .await
+                .expect("drop");
+            conn.execute(format!("CREATE DATABASE {db}").as_str())
+                .await
+                .expect("create");
+        });
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        urls.push(format!("{base}/{db}"));
+    }
+    urls
+}
 
 pub struct Server {
     pub dir: tempfile::TempDir,
@@ -12,8 +42,18 @@ pub struct Server {
 impl Server {
     /// Starts `rodtrad serve` on an empty default database and waits for its address.
     pub fn start() -> Server {
+        Self::start_with(&[])
+    }
+
+    /// Starts `rodtrad serve` on the database at `url`.
+    pub fn start_on(url: &str) -> Server {
+        Self::start_with(&["--database", url])
+    }
+
+    fn start_with(database: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("tmp");
         let mut child = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+            .args(database)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .current_dir(dir.path())
             .env_remove("DATABASE_URL")
