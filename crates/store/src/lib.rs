@@ -9,6 +9,7 @@ mod accounts;
 mod export;
 mod import;
 mod record;
+mod security;
 mod sql;
 
 use std::str::FromStr;
@@ -19,6 +20,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
+pub use security::Attempts;
 pub use sql::Changes;
 
 /// Which database a store runs on.

@@ -11,11 +11,14 @@ mod cache;
 mod csrf;
 mod edit;
 mod error;
+mod headers;
 mod lang;
 mod model;
 mod pages;
 mod session;
+mod site;
 mod timeline;
 
 pub use app::{AppState, router, serve};
 pub use model::ReadModel;
+pub use site::{Site, SiteError, exposed, serve as serve_site};
