@@ -40,11 +40,6 @@ pub async fn run(store: Store, bind: &str, site: Site, lang: Lang) -> Result<(),
     let address = listener
         .local_addr()
         .map_or_else(|_| bind.to_owned(), |a| a.to_string());
-    println!(
-        "{}",
-        lang.format("cli-serving", &[("url", format!("http://{address}/"))])
-    );
-    tracing::info!(%address, public_url = ?site.public_url(), "listening");
     // Reached from other machines over plain HTTP, browsers drop the Secure cookies and no
     // one can log in: said at start, on the terminal and in the log, and on the log-in page.
     if let Ok(bound) = listener.local_addr()
@@ -55,6 +50,11 @@ pub async fn run(store: Store, bind: &str, site: Site, lang: Lang) -> Result<(),
         eprintln!("{warning}");
         tracing::warn!(address = %bound, "served over plain HTTP beyond this machine: log-in will not work without a TLS proxy in front and RODTRAD_PUBLIC_URL");
     }
+    println!(
+        "{}",
+        lang.format("cli-serving", &[("url", format!("http://{address}/"))])
+    );
+    tracing::info!(%address, public_url = ?site.public_url(), "listening");
     rodtrad_web::serve_site(listener, state, site, shutdown_signal())
         .await
         .map_err(|e| CliError::message("cli-serve-failed", vec![("detail", e.to_string())]))?;
