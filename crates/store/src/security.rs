@@ -21,6 +21,10 @@ pub struct Attempts {
     pub last_failure_at: i64,
 }
 
+/// After how long without a failure no count is in force any more (the longest any limit keeps
+/// one, in `rodtrad_auth::Limit`).
+const FORGOTTEN_AFTER: i64 = 24 * 60 * 60;
+
 /// The record's line for a new password: that it changed, never what it is.
 fn password_changed() -> Vec<FieldChange> {
     vec![FieldChange {
@@ -56,15 +60,22 @@ impl Store {
         now: i64,
     ) -> Result<bool, StoreError> {
         let done = match seen {
-            None => sqlx::query(
-                "INSERT INTO login_attempt (key, failures, last_failure_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(key)
-            .bind(i64::from(failures))
-            .bind(now)
-            .execute(&self.pool)
-            .await?,
+            None => {
+                // Counts no longer in force go as new ones arrive, so the table does not grow.
+                sqlx::query("DELETE FROM login_attempt WHERE last_failure_at < $1")
+                    .bind(now - FORGOTTEN_AFTER)
+                    .execute(&self.pool)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO login_attempt (key, failures, last_failure_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .bind(i64::from(failures))
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+            }
             Some(seen) => {
                 sqlx::query(
                     "UPDATE login_attempt SET failures = $1, last_failure_at = $2 \

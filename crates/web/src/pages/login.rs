@@ -245,11 +245,10 @@ pub async fn submit(
 /// client first, then the client.
 fn attempt_keys(email: &str, client: Option<IpAddr>) -> [(String, Limit); 2] {
     let client = client.map_or_else(|| "?".to_owned(), |c| c.to_string());
+    // No address is longer than 254 characters; a longer one must not make a long key.
+    let email: String = email.trim().to_lowercase().chars().take(254).collect();
     [
-        (
-            format!("{} from {client}", email.trim().to_lowercase()),
-            Limit::Address,
-        ),
+        (format!("{email} from {client}"), Limit::Address),
         (format!("client {client}"), Limit::Client),
     ]
 }
