@@ -639,6 +639,30 @@ async fn a_person_changes_their_own_password_and_their_other_sessions_end() {
         );
         assert!(log_in(&app, "anna@region.se", STRONG).await.is_none());
         assert!(log_in(&app, "anna@region.se", STRONGER).await.is_some());
+        // Guessing the current password from a session is slowed as at the log-in.
+        let mut held = false;
+        for _ in 0..8 {
+            let a = submit(
+                &app,
+                &here,
+                "/account",
+                &[
+                    ("do", "password"),
+                    ("old", "en gissning till"),
+                    ("new", STRONG),
+                    ("again", STRONG),
+                ],
+            )
+            .await;
+            if a.status == StatusCode::TOO_MANY_REQUESTS {
+                held = true;
+                break;
+            }
+        }
+        assert!(
+            held,
+            "eight guesses of the current password were all checked"
+        );
         // On record, without the password.
         let record = app.state.store().all_changes().await.expect("record");
         let last = record.last().expect("a change");

@@ -20,8 +20,10 @@ use crate::app::AppState;
 use crate::edit::accounts::role_text;
 use crate::edit::{Input, Problems, actor, refuse};
 use crate::error::AppError;
+use crate::pages::login::{attempt_keys, claim_attempt};
 use crate::pages::{Page, respond};
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer};
+use crate::site::Reached;
 
 /// A new password's problem in words.
 pub fn password_problem(lang: Lang, e: &PasswordError) -> String {
@@ -168,6 +170,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Response {
 pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
+    reached: Reached,
     jar: CookieJar,
     Posted(input): Posted<Input>,
 ) -> Response {
@@ -194,6 +197,26 @@ pub async fn change(
         }
         Some("password") => {
             let mut problems = Problems::default();
+            // The current password is guessed no faster here than at the log-in: whoever
+            // holds a stolen session must not learn it by trying.
+            let now = rodtrad_auth::now();
+            let keys = attempt_keys(&account.email, reached.client);
+            let wait = match claim_attempt(store, &keys, now).await {
+                Ok(w) => w,
+                Err(e) => return failed(e),
+            };
+            if wait > 0 {
+                let said = lang.format("login-throttled", &[("seconds", wait.to_string())]);
+                problems.add("old", said);
+                return account_page(
+                    &state,
+                    &viewer,
+                    problems,
+                    None,
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+                .await;
+            }
             let old = typed(&input, "old");
             let hash = match store.password_hash(account.id).await {
                 Ok(h) => h.unwrap_or_default(),
@@ -221,7 +244,9 @@ pub async fn change(
                 )
                 .await;
             };
-            let now = rodtrad_auth::now();
+            if let Err(e) = store.clear_login_attempts(&keys[0].0).await {
+                return failed(e);
+            }
             if let Err(e) = store
                 .change_password(account.id, &new, &this, &actor(&viewer), now)
                 .await

@@ -243,7 +243,7 @@ pub async fn submit(
 
 /// The counts an attempt to log in as `email` from `client` is held to: the address from this
 /// client first, then the client.
-fn attempt_keys(email: &str, client: Option<IpAddr>) -> [(String, Limit); 2] {
+pub fn attempt_keys(email: &str, client: Option<IpAddr>) -> [(String, Limit); 2] {
     let client = client.map_or_else(|| "?".to_owned(), |c| c.to_string());
     // No address is longer than 254 characters; a longer one must not make a long key.
     let email: String = email.trim().to_lowercase().chars().take(254).collect();
@@ -257,7 +257,7 @@ fn attempt_keys(email: &str, client: Option<IpAddr>) -> [(String, Limit); 2] {
 /// in seconds, or 0 when the attempt is counted and its password may be checked. Counted
 /// before the check, by compare-and-set, so that attempts sent at once are counted one after
 /// the other and at most the free ones are checked.
-async fn claim_attempt(
+pub async fn claim_attempt(
     store: &Store,
     keys: &[(String, Limit)],
     now: i64,
