@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -209,11 +210,26 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
     list(&mut out, ItemKind::Plan, &before.plans, &after.plans, |x| {
         &x.id
     });
+    // Unchanged activities are the same allocation in both sets (an edit copies only what it
+    // changes): the common start and end are skipped by pointer, and only what lies between is
+    // compared, so an edit among 100,000 activities compares a few.
+    let (old, new) = (&before.activities, &after.activities);
+    let start = old
+        .iter()
+        .zip(new)
+        .take_while(|(a, b)| Arc::ptr_eq(a, b))
+        .count();
+    let end = old[start..]
+        .iter()
+        .rev()
+        .zip(new[start..].iter().rev())
+        .take_while(|(a, b)| Arc::ptr_eq(a, b))
+        .count();
     list(
         &mut out,
         ItemKind::Activity,
-        &before.activities,
-        &after.activities,
+        &old[start..old.len() - end],
+        &new[start..new.len() - end],
         |x| &x.id,
     );
     list(

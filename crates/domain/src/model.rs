@@ -5,6 +5,8 @@
 //! the documents (Delmål 1 comes before Delmål 2), and a stable order makes exports diff well.
 //! References between records are by [`Slug`]; [`crate::GoalRef`] names a node of a plan.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -20,7 +22,10 @@ pub struct DataSet {
     pub perspectives: Vec<Perspective>,
     pub strategies: Vec<Strategy>,
     pub plans: Vec<Plan>,
-    pub activities: Vec<Activity>,
+    /// Shared between copies of the data set: a copy made to be edited costs a pointer per
+    /// activity, and changing one (`Arc::make_mut`) copies only that one. A national instance
+    /// holds 100,000 of them.
+    pub activities: Vec<Arc<Activity>>,
     pub follow_ups: Vec<FollowUp>,
 }
 
@@ -195,4 +200,17 @@ pub struct FollowUp {
 pub struct FollowUpSection {
     pub node: GoalRef,
     pub narrative: String,
+}
+
+/// Changes, in place, the items of a shared list that `touches` picks, copying only those that
+/// are shared with another copy of the list: what a removal loosens in a few activities costs
+/// those few, not the whole list.
+pub fn change_where<T: Clone>(
+    items: &mut [Arc<T>],
+    touches: impl Fn(&T) -> bool,
+    mut change: impl FnMut(&mut T),
+) {
+    for item in items.iter_mut().filter(|i| touches(i)) {
+        change(Arc::make_mut(item));
+    }
 }

@@ -29,8 +29,41 @@ struct Place {
 /// Ids are unique per kind; a plan's parts per kind and plan.
 type Key = (EntityKind, Option<String>, String);
 
+/// What a check may know of the data set beyond the files it reads: for checking a part of a
+/// data set (what an edit touches and what refers to it) against the rest of it.
+pub trait Known {
+    /// Whether an entity of `kind` with `id` (in plan `scope`, for a plan's parts) is in the
+    /// rest of the data set, outside the files read.
+    fn has(&self, kind: EntityKind, scope: Option<&str>, id: &str) -> bool;
+}
+
+/// A whole data set: nothing outside its files.
+pub(crate) struct Whole;
+
+impl Known for Whole {
+    fn has(&self, _: EntityKind, _: Option<&str>, _: &str) -> bool {
+        false
+    }
+}
+
+/// The file that holds entities of a kind, where the rest of the data set keeps one.
+fn file_of(kind: EntityKind) -> &'static str {
+    use EntityKind as K;
+    match kind {
+        K::Organisation => crate::read::ORGANISATIONS,
+        K::Perspective => crate::read::PERSPECTIVES,
+        K::Activity => crate::read::ACTIVITIES,
+        K::Strategy | K::OverarchingGoal | K::EffectGoal | K::PriorityArea | K::DesiredState => {
+            "strategies/"
+        }
+        K::FollowUp => "follow-ups/",
+        K::Plan | K::Level | K::Node | K::Version | K::Risk | K::StrategicDirection => "plans/",
+    }
+}
+
 struct Checker<'a> {
     files: &'a [SourceFile],
+    known: &'a dyn Known,
     out: &'a mut Vec<Diagnostic>,
     ids: HashMap<Key, Place>,
     /// Kinds whose files could not be read: references to them cannot be judged.
@@ -66,11 +99,51 @@ fn kinds_in(file: FileKind) -> &'static [EntityKind] {
     }
 }
 
+/// The goals that are their own ancestor (their own parent, their child's child, ...). A tree
+/// with a loop has no top to hang the loop from, so such goals are refused, each at its parent,
+/// and their levels are not judged.
+fn nodes_in_loops<'a>(by_id: &HashMap<&'a str, &dto::NodeDto>) -> HashSet<&'a str> {
+    let parent = |id: &str| by_id.get(id).and_then(|n| n.parent.as_ref());
+    by_id
+        .keys()
+        .copied()
+        .filter(|&id| {
+            let mut at = parent(id);
+            for _ in 0..by_id.len() {
+                match at {
+                    Some(p) if p.value == id => return true,
+                    Some(p) => at = parent(&p.value),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// What is wrong with a goal whose level is not `expected`, the one below its parent's.
+fn misplaced(plan: &dto::PlanDto, n: &dto::NodeDto, expected: usize) -> Problem {
+    match plan.level.get(expected) {
+        Some(level) => Problem::WrongLevel {
+            level: n.level.value.clone(),
+            expected: level.id.value.clone(),
+        },
+        None => Problem::NoLevelBelow {
+            parent: n
+                .parent
+                .as_ref()
+                .map(|x| x.value.clone())
+                .unwrap_or_default(),
+        },
+    }
+}
+
 /// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
 /// step found anything wrong.
-pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
+pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> Option<d::DataSet> {
     let mut c = Checker {
         files: &parsed.files,
+        known,
         out,
         ids: HashMap::new(),
         unknowable: parsed
@@ -129,7 +202,7 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>) -> Option<d::DataSet> {
     for f in &parsed.activities {
         for (i, a) in f.dto.activity.iter().enumerate() {
             if let Some(a) = c.activity(f.file, i, a, &units) {
-                set.activities.push(a);
+                set.activities.push(std::sync::Arc::new(a));
             }
         }
     }
@@ -171,8 +244,14 @@ impl Checker<'_> {
         path: &str,
     ) {
         let key = (kind, scope.map(str::to_owned), id.value.clone());
-        if let Some(first) = self.ids.get(&key) {
-            let first = self.place_text(first);
+        let first = match self.ids.get(&key) {
+            Some(place) => Some(self.place_text(place)),
+            None => self
+                .known
+                .has(kind, scope, &id.value)
+                .then(|| file_of(kind).to_owned()),
+        };
+        if let Some(first) = first {
             self.err(
                 file,
                 &id.span,
@@ -368,6 +447,13 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether an entity is in the files read or in the rest of the data set.
+    fn exists(&self, kind: EntityKind, scope: Option<&str>, id: &str) -> bool {
+        self.ids
+            .contains_key(&(kind, scope.map(str::to_owned), id.to_owned()))
+            || self.known.has(kind, scope, id)
+    }
+
     // ---- values ----
 
     fn slug(&mut self, file: usize, v: &Text, path: &str) -> Option<Slug> {
@@ -398,10 +484,7 @@ impl Checker<'_> {
         path: &str,
     ) -> Option<Slug> {
         let slug = self.slug(file, v, path)?;
-        if self
-            .ids
-            .contains_key(&(kind, scope.map(str::to_owned), v.value.clone()))
-        {
+        if self.exists(kind, scope, &v.value) {
             Some(slug)
         } else if self.unknowable.contains(&kind) {
             None
@@ -458,10 +541,7 @@ impl Checker<'_> {
         if self.unknowable.contains(&EntityKind::Plan) {
             return None;
         }
-        if !self
-            .ids
-            .contains_key(&(EntityKind::Plan, None, plan.clone()))
-        {
+        if !self.exists(EntityKind::Plan, None, &plan) {
             self.err(
                 file,
                 &v.span,
@@ -473,10 +553,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        if !self
-            .ids
-            .contains_key(&(EntityKind::Node, Some(plan), r.node.as_str().to_owned()))
-        {
+        if !self.exists(EntityKind::Node, Some(&plan), r.node.as_str()) {
             self.err(
                 file,
                 &v.span,
@@ -880,6 +957,15 @@ impl Checker<'_> {
         })
     }
 
+    fn goal_loop(&mut self, file: usize, n: &dto::NodeDto, path: &str) {
+        if let Some(x) = &n.parent {
+            let problem = Problem::GoalLoop {
+                id: n.id.value.clone(),
+            };
+            self.err(file, &x.span, format!("{path}.parent"), problem);
+        }
+    }
+
     /// The goal tree: each node's level is one of the plan's, one below its parent's.
     fn nodes(
         &mut self,
@@ -895,10 +981,12 @@ impl Checker<'_> {
             .map(|(i, l)| (l.id.value.as_str(), i))
             .collect();
         // The first node of an id counts; a duplicate is reported once, as a duplicate.
-        let mut by_id: HashMap<&str, &dto::NodeDto> = HashMap::new();
-        for n in &plan.node {
-            by_id.entry(n.id.value.as_str()).or_insert(n);
-        }
+        let by_id: HashMap<&str, &dto::NodeDto> = plan
+            .node
+            .iter()
+            .rev()
+            .map(|n| (n.id.value.as_str(), n))
+            .collect();
         // The depth a node should have from its parent's declared level; `None` when that
         // cannot be said (unknown level or parent), which is reported elsewhere.
         let expected_depth = |n: &dto::NodeDto| -> Option<usize> {
@@ -910,6 +998,7 @@ impl Checker<'_> {
                     .map(|d| d + 1),
             }
         };
+        let in_loop = nodes_in_loops(&by_id);
         let fits = |n: &dto::NodeDto| {
             depth_of_level.get(n.level.value.as_str()).copied() == expected_depth(n)
         };
@@ -950,6 +1039,10 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if in_loop.contains(n.id.value.as_str()) {
+                self.goal_loop(file, n, &p);
+                continue;
+            }
             // A child of a misplaced parent is not reported again: fixing the parent may fix it.
             let parent_fits = n
                 .parent
@@ -958,19 +1051,7 @@ impl Checker<'_> {
                 .is_none_or(|parent| fits(parent));
             match expected_depth(n) {
                 Some(expected) if expected != depth && parent_fits => {
-                    let problem = match plan.level.get(expected) {
-                        Some(level) => Problem::WrongLevel {
-                            level: n.level.value.clone(),
-                            expected: level.id.value.clone(),
-                        },
-                        None => Problem::NoLevelBelow {
-                            parent: n
-                                .parent
-                                .as_ref()
-                                .map(|x| x.value.clone())
-                                .unwrap_or_default(),
-                        },
-                    };
+                    let problem = misplaced(plan, n, expected);
                     self.err(file, &n.level.span, format!("{p}.level"), problem);
                 }
                 _ => {}

@@ -15,6 +15,7 @@ mod write;
 
 use std::path::Path;
 
+pub use check::Known;
 pub use problem::{Arg, Diagnostic, EntityKind, Problem};
 use rodtrad_domain::DataSet;
 pub use source::{SourceFile, read_dir};
@@ -25,9 +26,17 @@ pub const FORMAT_VERSION: i64 = 1;
 /// Reads and checks the files of a data set. On any problem, every problem found is returned,
 /// ordered by file and line, and no data set.
 pub fn parse(files: Vec<SourceFile>) -> Result<DataSet, Vec<Diagnostic>> {
+    parse_part(files, &check::Whole)
+}
+
+/// Reads and checks the files of a part of a data set (written by [`write`]) by the same rules
+/// and with the same messages as [`parse`], judging its references and the uniqueness of its
+/// ids against the rest of the data set, which `known` answers for. What an edit touches is
+/// checked so, at the cost of what it touches rather than of the whole data set.
+pub fn parse_part(files: Vec<SourceFile>, known: &dyn Known) -> Result<DataSet, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let parsed = read::read(files, &mut diagnostics);
-    let set = check::check(&parsed, &mut diagnostics);
+    let set = check::check(&parsed, &mut diagnostics, known);
     match set {
         Some(set) if diagnostics.is_empty() => Ok(set),
         _ => {

@@ -124,6 +124,10 @@ pub enum Problem {
     ParentLoop {
         id: String,
     },
+    /// A goal that is its own ancestor.
+    GoalLoop {
+        id: String,
+    },
     /// A child of a node on the plan's last level.
     NoLevelBelow {
         parent: String,
@@ -165,6 +169,7 @@ impl Problem {
             Self::CodeOnNonMunicipality { .. } => "problem-code-on-non-municipality",
             Self::DuplicateMunicipalityCode { .. } => "problem-duplicate-municipality-code",
             Self::ParentLoop { .. } => "problem-parent-loop",
+            Self::GoalLoop { .. } => "problem-goal-loop",
             Self::NoLevelBelow { .. } => "problem-no-level-below",
             Self::WrongLevel { .. } => "problem-wrong-level",
             Self::NotAUnit { .. } => "problem-not-a-unit",
@@ -224,7 +229,9 @@ impl Problem {
             Self::DuplicateMunicipalityCode { code, first } => {
                 vec![("code", t(code)), ("first", t(first))]
             }
-            Self::ParentLoop { id } | Self::NotAUnit { id } => vec![("id", t(id))],
+            Self::ParentLoop { id } | Self::NotAUnit { id } | Self::GoalLoop { id } => {
+                vec![("id", t(id))]
+            }
             Self::NoLevelBelow { parent } => vec![("parent", t(parent))],
             Self::WrongLevel { level, expected } => {
                 vec![("level", t(level)), ("expected", t(expected))]

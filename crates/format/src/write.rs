@@ -85,7 +85,7 @@ pub fn write(set: &d::DataSet) -> Vec<SourceFile> {
         ));
     }
     if !set.activities.is_empty() {
-        let activity = set.activities.iter().map(activity).collect();
+        let activity = set.activities.iter().map(|a| activity(a)).collect();
         files.push(SourceFile::new(
             ACTIVITIES,
             toml_text(&dto::ActivitiesFile { activity }),

@@ -814,3 +814,76 @@ fn problems_in_many_records_of_one_file_are_all_reported() {
         ]
     );
 }
+
+/// The line of a file's first occurrence of `needle` after `after`, counting from 1.
+fn line_after(files: &[SourceFile], path: &str, after: &str, needle: &str) -> Option<usize> {
+    let text = files.iter().find(|f| f.path == path)?.text.as_ref().ok()?;
+    let from = text.find(after)?;
+    let at = from + text[from..].find(needle)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+#[test]
+fn a_goal_below_itself_is_refused_at_every_goal_of_the_loop() {
+    // Each case: the files, and each goal of the loop with the parent it names.
+    type Ring<'a> = Vec<(&'a str, &'a str)>;
+    let node = |id: &str| format!("id = \"{id}\"\n");
+    let cases: Vec<(Vec<SourceFile>, Ring)> = vec![
+        // Its own parent.
+        (
+            edit(
+                "plans/plan.toml",
+                "id = \"fa\"\n",
+                "id = \"fa\"\nparent = \"fa\"\n",
+            ),
+            vec![("fa", "parent = \"fa\"")],
+        ),
+        // Its child's child.
+        (
+            edit(
+                "plans/plan.toml",
+                "id = \"fa\"\n",
+                "id = \"fa\"\nparent = \"delmal-1\"\n",
+            ),
+            vec![
+                ("fa", "parent = \"delmal-1\""),
+                ("delmal-1", "parent = \"fa\""),
+            ],
+        ),
+        // Three goals in a ring.
+        (
+            edits(&[
+                (
+                    "plans/plan.toml",
+                    "id = \"fa\"\n",
+                    "id = \"fa\"\nparent = \"c\"\n",
+                ),
+                (
+                    "plans/plan.toml",
+                    "title = \"Delmål 1\"\n",
+                    "title = \"Delmål 1\"\n\n[[node]]\nid = \"c\"\nlevel = \"sub-goal\"\nparent = \"delmal-1\"\ntitle = \"C\"\n",
+                ),
+            ]),
+            vec![
+                ("fa", "parent = \"c\""),
+                ("delmal-1", "parent = \"fa\""),
+                ("c", "parent = \"delmal-1\""),
+            ],
+        ),
+    ];
+    for (files, ring) in cases {
+        let expected: Vec<Diagnostic> = ring
+            .iter()
+            .enumerate()
+            .map(|(i, (id, parent))| Diagnostic {
+                file: "plans/plan.toml".into(),
+                line: line_after(&files, "plans/plan.toml", &node(id), parent),
+                path: format!("node[{i}].parent"),
+                problem: Problem::GoalLoop {
+                    id: (*id).to_owned(),
+                },
+            })
+            .collect();
+        assert_eq!(errors(files), expected);
+    }
+}

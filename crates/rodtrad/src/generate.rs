@@ -89,7 +89,7 @@ pub fn data_set(size: Size) -> DataSet {
         strategies: vec![strategy()],
         plans: (0..plans).map(|i| plan(i, orgs)).collect(),
         activities: (0..size.activities)
-            .map(|j| activity(j, orgs, plans))
+            .map(|j| std::sync::Arc::new(activity(j, orgs, plans)))
             .collect(),
         follow_ups: vec![follow_up(plans)],
     }

@@ -139,7 +139,7 @@ impl Store {
         now: i64,
     ) -> Result<Account, StoreError> {
         let email = email.trim().to_lowercase();
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT 1 FROM account WHERE email = $1")
             .bind(&email)
             .fetch_optional(&mut *tx)
@@ -255,7 +255,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let before = grants_in(&mut tx, account_id).await?;
         let done = sqlx::query(sql)
             .bind(account_id)
@@ -286,7 +286,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
         ))

@@ -134,7 +134,11 @@ pub async fn export(conn: &mut AnyConnection) -> sqlx::Result<d::DataSet> {
     set.strategies = strategies(conn, &orgs, &perspectives).await?;
     let (plans, nodes, plan_slugs) = plans(conn, &orgs, &perspectives).await?;
     set.plans = plans;
-    set.activities = activities(conn, &orgs, &perspectives, &nodes).await?;
+    set.activities = activities(conn, &orgs, &perspectives, &nodes)
+        .await?
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
     set.follow_ups = follow_ups(conn, &orgs, &plan_slugs, &nodes).await?;
     Ok(set)
 }

@@ -13,6 +13,8 @@ mod security;
 mod sql;
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use rodtrad_domain::DataSet;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -49,11 +51,50 @@ pub enum StoreError {
     Conflict(String),
 }
 
+/// The data as of one version: what a server's read models are made from.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The data's version (see [`Store::data_version`]).
+    pub version: i64,
+    pub set: DataSet,
+    /// The revision of every item that has been written.
+    pub revisions: std::collections::HashMap<rodtrad_domain::ItemKey, i64>,
+    /// The newest released version of every plan that has one.
+    pub releases: Vec<Release>,
+}
+
 /// The red thread's storage.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Held by this process's writer while it writes.
+    turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A transaction that writes, begun by [`Store::begin_write`], and this process's turn to write.
+pub(crate) struct Writing {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Writing {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for Writing {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Writing {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -99,6 +140,18 @@ impl Store {
         }
         conn.close().await.map_err(StoreError::Open)?;
         let pool = AnyPoolOptions::new()
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // A writer of another process holds the lock for milliseconds: wait
+                        // for it rather than fail (sqlx's default is 5 s; a queue of writers
+                        // before a deadline may need longer).
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .acquire_timeout(Duration::from_secs(60))
             .max_connections(match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 16,
@@ -111,7 +164,11 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(StoreError::Migrate)?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            turn: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -120,17 +177,18 @@ impl Store {
 
     /// Begins a transaction that will write, and moves the data's version on as its first
     /// statement: writers take their turn from there (see `migrations/*/0004_data_version.sql`),
-    /// and everything this transaction writes is stamped with the version returned.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> Result<(sqlx::Transaction<'static, sqlx::Any>, i64), sqlx::Error> {
+    /// and every item this transaction writes is stamped with the new version.
+    ///
+    /// Writers of this process queue here first, so that they wait their turn without holding a
+    /// connection (SQLite's few are needed by readers meanwhile); writers of other processes
+    /// are waited for by the database (PostgreSQL's row lock, SQLite's busy timeout).
+    pub(crate) async fn begin_write(&self) -> Result<Writing, sqlx::Error> {
+        let turn = self.turn.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
-        let (version,): (i64,) = sqlx::query_as(
-            "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        Ok((tx, version))
+        sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        Ok(Writing { tx, _turn: turn })
     }
 
     /// The version of the data: moved on by every committed write, by any process.
@@ -141,14 +199,42 @@ impl Store {
         Ok(version)
     }
 
+    /// Begins a transaction that only reads, all of it from one snapshot of the database, so
+    /// that a concurrent write cannot tear what it reads. SQLite's transactions read from one
+    /// snapshot already; PostgreSQL's default (read committed) takes one per statement.
+    async fn begin_read(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// The whole database as a data set, in stored order.
     pub async fn export(&self) -> Result<DataSet, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        // One snapshot for all the reads, so that a concurrent import cannot tear the export.
-        let mut tx = conn.begin().await?;
+        let mut tx = self.begin_read().await?;
         let set = export::export(&mut tx).await?;
         tx.commit().await?;
         Ok(set)
+    }
+
+    /// Everything a server reads the data by, as of one version of it.
+    pub async fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM data_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let set = export::export(&mut tx).await?;
+        let revisions = record::revisions(&mut tx).await?;
+        let releases = record::latest_releases(&mut tx).await?;
+        tx.commit().await?;
+        Ok(Snapshot {
+            version,
+            set,
+            revisions,
+            releases,
+        })
     }
 
     /// Whether nothing has been stored yet (no organisation, strategy, plan or activity).

@@ -8,6 +8,8 @@
 use rodtrad_domain::{
     Action, DataSet, FieldChange, ItemChange, ItemKey, ItemKind, Plan, Slug, item_changes,
 };
+use std::collections::HashMap;
+
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -261,7 +263,7 @@ impl Store {
         edit: &Edit,
         release_plan: Option<(&Slug, bool)>,
     ) -> Result<Vec<(ItemKey, i64)>, SaveError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         // Every item the edit was based on is checked, changed or not: publishing a plan
         // publishes the draft the person saw, or nothing.
         for (item, based_on) in &edit.based_on {
@@ -310,7 +312,7 @@ impl Store {
         actor: &Actor,
         at: i64,
     ) -> Result<Changes, StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let before = crate::export::export(&mut tx).await?;
         let changes = crate::import::import(&mut tx, set).await?;
         let after = crate::export::export(&mut tx).await?;
@@ -344,7 +346,7 @@ impl Store {
         if waiting == 0 {
             return Ok(());
         }
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
         tx.commit().await?;
@@ -352,23 +354,9 @@ impl Store {
     }
 
     /// The revision of every item that has been written (items never written are at 0).
-    pub async fn revisions(&self) -> Result<std::collections::HashMap<ItemKey, i64>, StoreError> {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as("SELECT item_kind, item_id, revision FROM item_revision")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(kind, id, rev)| {
-                Some((
-                    ItemKey {
-                        kind: ItemKind::parse(&kind)?,
-                        id: Slug::parse(&id).ok()?,
-                    },
-                    rev,
-                ))
-            })
-            .collect())
+    pub async fn revisions(&self) -> Result<HashMap<ItemKey, i64>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(revisions(&mut conn).await?)
     }
 
     /// An item's current revision; 0 for one never written.
@@ -466,15 +454,39 @@ impl Store {
 
     /// The newest released version of every plan that has one.
     pub async fn latest_releases(&self) -> Result<Vec<Release>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.number, r.decided, r.at, r.content FROM plan_release r \
-             WHERE r.number = (SELECT MAX(l.number) FROM plan_release l \
-                               WHERE l.plan_slug = r.plan_slug)",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(release_row).collect()
+        let mut conn = self.pool.acquire().await?;
+        latest_releases(&mut conn).await
     }
+}
+
+pub(crate) async fn revisions(conn: &mut AnyConnection) -> sqlx::Result<HashMap<ItemKey, i64>> {
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT item_kind, item_id, revision FROM item_revision")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, id, rev)| {
+            Some((
+                ItemKey {
+                    kind: ItemKind::parse(&kind)?,
+                    id: Slug::parse(&id).ok()?,
+                },
+                rev,
+            ))
+        })
+        .collect())
+}
+
+pub(crate) async fn latest_releases(conn: &mut AnyConnection) -> Result<Vec<Release>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT r.number, r.decided, r.at, r.content FROM plan_release r \
+         WHERE r.number = (SELECT MAX(l.number) FROM plan_release l \
+                           WHERE l.plan_slug = r.plan_slug)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(release_row).collect()
 }
 
 fn release_row(row: &AnyRow) -> Result<Release, StoreError> {

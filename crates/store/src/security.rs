@@ -144,7 +144,7 @@ impl Store {
         actor: &Actor,
         now: i64,
     ) -> Result<(), StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(account_id)
@@ -182,7 +182,7 @@ impl Store {
         expires_at: i64,
         actor: &Actor,
     ) -> Result<Option<Account>, StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
         ))
@@ -245,7 +245,7 @@ impl Store {
         password_hash: &str,
         now: i64,
     ) -> Result<Option<Account>, StoreError> {
-        let (mut tx, _) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         // Taken out before anything else: of two uses at once, one finds nothing.
         let row = sqlx::query(
             "DELETE FROM password_reset WHERE token_hash = $1 AND expires_at > $2 \

@@ -118,6 +118,7 @@ async fn a_changed_data_set_updates_and_removes_by_identifier() {
             .activities
             .iter_mut()
             .find(|a| a.serves.len() > 1)
+            .map(std::sync::Arc::make_mut)
             .expect("an activity serving two goals");
         let id = activity.id.clone();
         activity.status = Some(Status::Cancelled);
@@ -131,7 +132,8 @@ async fn a_changed_data_set_updates_and_removes_by_identifier() {
         let leaf = plan.nodes.pop().expect("a node");
         // Whatever served the removed node no longer does.
         for a in &mut changed.activities {
-            a.serves
+            std::sync::Arc::make_mut(a)
+                .serves
                 .retain(|g| !(g.plan == plan_id && g.node == leaf.id));
         }
         for f in &mut changed.follow_ups {

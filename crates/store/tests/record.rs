@@ -107,7 +107,7 @@ async fn an_edit_is_saved_with_its_record_and_a_stale_one_is_refused() {
         assert_eq!(store.revision(&key).await.expect("revision"), 1);
 
         let mut edited = set.clone();
-        edited.activities[0].title = "Ny titel".into();
+        std::sync::Arc::make_mut(&mut edited.activities[0]).title = "Ny titel".into();
         let revisions = save(store, &set, &edited, vec![(key.clone(), 1)])
             .await
             .expect("save");
@@ -131,7 +131,7 @@ async fn an_edit_is_saved_with_its_record_and_a_stale_one_is_refused() {
 
         // Someone else, still looking at revision 1, saves another title: refused.
         let mut other = set.clone();
-        other.activities[0].title = "Annan titel".into();
+        std::sync::Arc::make_mut(&mut other.activities[0]).title = "Annan titel".into();
         let refused = save(store, &set, &other, vec![(key.clone(), 1)]).await;
         assert!(
             matches!(refused, Err(SaveError::Stale { ref item, current: 2 }) if *item == key),

@@ -1,18 +1,13 @@
-//! The application: its state, its routes, and a server that tests can start on any listener.
+//! The application's routes, and a server that tests can start on any listener.
 
-use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
-use rodtrad_domain::{
-    DataSet, DesiredState, GoalRef, OverarchingGoal, PriorityArea, Risk, Slug, StrategicDirection,
-};
-use rodtrad_store::{Release, Store};
+use rodtrad_domain::{DesiredState, OverarchingGoal, PriorityArea, Risk, StrategicDirection};
 use tokio::net::TcpListener;
 
 use crate::cache;
@@ -26,180 +21,9 @@ use crate::edit::plan::{Goals, Plans};
 use crate::edit::registry::{Organisations, Perspectives, Strategies};
 use crate::error::AppError;
 use crate::lang::UserLang;
-use crate::model::ReadModel;
 use crate::pages;
 use crate::session;
-use crate::session::Viewer;
-
-/// What every request can reach: the store and the read models.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    store: Store,
-    models: Arc<RwLock<Arc<Models>>>,
-}
-
-/// The data as each kind of viewer sees it, made from one reading of the store.
-#[derive(Debug)]
-struct Models {
-    /// Everything as it is being worked on: every plan's draft.
-    working: Arc<ReadModel>,
-    /// What anyone may read: each plan as last released; plans never released are absent.
-    public: Arc<ReadModel>,
-    /// The newest release of each plan, for telling a draft from what is published.
-    releases: HashMap<Slug, Release>,
-    /// For viewers who see the drafts of some plans and not others, by those plans: made when
-    /// first asked for, and gone with the next change of the data.
-    mixed: Mutex<HashMap<Vec<Slug>, Arc<ReadModel>>>,
-}
-
-impl Models {
-    async fn read(store: &Store) -> Result<Self, rodtrad_store::StoreError> {
-        let working = store.export().await?;
-        let releases: HashMap<Slug, Release> = store
-            .latest_releases()
-            .await?
-            .into_iter()
-            .map(|r| (r.plan.id.clone(), r))
-            .collect();
-        let public = visible(&working, &releases, |_| false);
-        let mut working = ReadModel::new(working);
-        working.revisions = store.revisions().await?;
-        Ok(Self {
-            working: Arc::new(working),
-            public: Arc::new(ReadModel::new(public)),
-            releases,
-            mixed: Mutex::new(HashMap::new()),
-        })
-    }
-}
-
-/// The data set a viewer sees: the drafts of the plans `drafts` accepts, the released version
-/// of the others, and no plan that was never released. Links to goals the viewer cannot see
-/// are left out, so that no page leads to a goal that is only in a draft.
-pub fn visible(
-    working: &DataSet,
-    releases: &HashMap<Slug, Release>,
-    drafts: impl Fn(&Slug) -> bool,
-) -> DataSet {
-    let mut set = working.clone();
-    set.plans = working
-        .plans
-        .iter()
-        .filter_map(|p| {
-            if drafts(&p.id) {
-                Some(p.clone())
-            } else {
-                releases.get(&p.id).map(|r| r.plan.clone())
-            }
-        })
-        .collect();
-    let goals: HashSet<(&Slug, &Slug)> = set
-        .plans
-        .iter()
-        .flat_map(|p| p.nodes.iter().map(move |n| (&p.id, &n.id)))
-        .collect();
-    let plans: HashSet<&Slug> = set.plans.iter().map(|p| &p.id).collect();
-    let seen = |g: &GoalRef| goals.contains(&(&g.plan, &g.node));
-    for a in &mut set.activities {
-        a.serves.retain(|g| seen(g));
-    }
-    for f in &mut set.follow_ups {
-        f.plans.retain(|p| plans.contains(p));
-        if f.structure.as_ref().is_some_and(|s| !plans.contains(s)) {
-            f.structure = None;
-        }
-        f.sections.retain(|s| seen(&s.node));
-    }
-    set
-}
-
-impl AppState {
-    /// Loads the read models from the store.
-    pub async fn load(store: Store) -> Result<Self, rodtrad_store::StoreError> {
-        let models = Models::read(&store).await?;
-        Ok(Self {
-            store,
-            models: Arc::new(RwLock::new(Arc::new(models))),
-        })
-    }
-
-    /// Reads the data again from the store and puts the new read models in place; requests
-    /// under way finish on the old ones, and the pages rendered from them go with them.
-    pub async fn reload(&self) -> Result<(), rodtrad_store::StoreError> {
-        let models = Arc::new(Models::read(&self.store).await?);
-        *self
-            .models
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = models;
-        Ok(())
-    }
-
-    fn models(&self) -> Arc<Models> {
-        // A poisoned lock only means a writer panicked mid-swap; the Arc inside is still whole.
-        self.models
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    /// How many rendered pages the public read model keeps (for tests and diagnostics).
-    pub fn cached_pages(&self) -> usize {
-        self.model().pages.len()
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// What anyone may read; a request keeps the model it started with.
-    pub fn model(&self) -> Arc<ReadModel> {
-        self.models().public.clone()
-    }
-
-    /// Everything, drafts included, as editors change it.
-    pub fn working(&self) -> Arc<ReadModel> {
-        self.models().working.clone()
-    }
-
-    /// The newest released version of a plan, if it has one.
-    pub fn release(&self, plan: &Slug) -> Option<Release> {
-        self.models().releases.get(plan).cloned()
-    }
-
-    /// The data as this viewer may see it: the drafts of the plans they have a role on.
-    pub fn model_for(&self, viewer: &Viewer) -> Arc<ReadModel> {
-        let access = viewer.access();
-        let models = self.models();
-        if access.admin {
-            return models.working.clone();
-        }
-        let drafts: Vec<Slug> = models
-            .working
-            .set
-            .plans
-            .iter()
-            .map(|p| p.id.clone())
-            .filter(|p| access.sees_drafts_of(p))
-            .collect();
-        if drafts.is_empty() {
-            return models.public.clone();
-        }
-        let mut mixed = models
-            .mixed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        mixed
-            .entry(drafts)
-            .or_insert_with_key(|drafts| {
-                Arc::new(ReadModel::new(visible(
-                    &models.working.set,
-                    &models.releases,
-                    |p| drafts.contains(p),
-                )))
-            })
-            .clone()
-    }
-}
+use crate::state::{self, AppState};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -300,7 +124,7 @@ fn editing<E: Editor>(one: &str, new: &str) -> Router<AppState> {
 }
 
 async fn healthz(State(state): State<AppState>) -> StatusCode {
-    match state.store.ping().await {
+    match state.store().ping().await {
         Ok(()) => StatusCode::OK,
         Err(e) => {
             tracing::error!(error = %e, "health check: the database does not answer");
@@ -313,13 +137,17 @@ async fn not_found(UserLang(lang): UserLang) -> AppError {
     AppError::NotFound(lang)
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Serves until `shutdown` completes, then finishes the requests in flight. Meanwhile the
+/// state is kept up to date with what other processes commit ([`state::watch`]).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let watcher = tokio::spawn(state::watch(state.clone()));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watcher.abort();
+    served
 }

@@ -22,9 +22,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rodtrad_i18n::Lang;
 
-use crate::app::AppState;
 use crate::lang;
 use crate::session::SignedIn;
+use crate::state::AppState;
 
 /// Pages by path and language.
 #[derive(Default)]

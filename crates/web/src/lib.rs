@@ -17,8 +17,10 @@ mod model;
 mod pages;
 mod session;
 mod site;
+mod state;
 mod timeline;
 
-pub use app::{AppState, router, serve};
+pub use app::{router, serve};
 pub use model::ReadModel;
 pub use site::{Site, SiteError, exposed, serve as serve_site};
+pub use state::{AppState, watch};

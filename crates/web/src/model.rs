@@ -79,6 +79,12 @@ impl ReadModel {
         }
     }
 
+    /// An item's revision as this model has it (the working model only); 0 for one never
+    /// written.
+    pub fn revision(&self, item: &ItemKey) -> i64 {
+        self.revisions.get(item).copied().unwrap_or(0)
+    }
+
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         Slug::parse(id)
             .ok()
@@ -90,7 +96,7 @@ impl ReadModel {
         Slug::parse(id)
             .ok()
             .and_then(|s| self.activities.get(&s))
-            .map(|&i| &self.set.activities[i])
+            .map(|&i| &*self.set.activities[i])
     }
 
     pub fn organisation(&self, id: &Slug) -> Option<&Organisation> {
@@ -175,18 +181,16 @@ impl ReadModel {
             .get(goal)
             .into_iter()
             .flatten()
-            .map(|&i| &self.set.activities[i])
+            .map(|&i| &*self.set.activities[i])
     }
 
     /// What an organisation leads, takes part in, and is the responsible unit of.
     pub fn involvement(&self, org: &Slug) -> (Vec<&Activity>, Vec<&Activity>, Vec<&Activity>) {
-        let acts = &self.set.activities;
+        let acts = || self.set.activities.iter().map(AsRef::as_ref);
         (
-            acts.iter()
-                .filter(|a| a.lead.as_ref() == Some(org))
-                .collect(),
-            acts.iter().filter(|a| a.partners.contains(org)).collect(),
-            acts.iter()
+            acts().filter(|a| a.lead.as_ref() == Some(org)).collect(),
+            acts().filter(|a| a.partners.contains(org)).collect(),
+            acts()
                 .filter(|a| a.responsible_unit.as_ref() == Some(org))
                 .collect(),
         )

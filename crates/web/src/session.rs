@@ -15,8 +15,8 @@ use rodtrad_auth::Access;
 use rodtrad_i18n::Lang;
 use rodtrad_store::Session;
 
-use crate::app::AppState;
 use crate::lang::UserLang;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "rodtrad_session";
 /// The anti-forgery token of a visitor who is not signed in (the log-in form's).

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, header};
 use tokio::net::TcpListener;
 use url::Url;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How the site is reached.
 #[derive(Debug, Clone, Default)]
@@ -260,20 +260,25 @@ impl<S: Send + Sync> FromRequestParts<S> for Reached {
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight; every request
-/// knows the site and the address of the client's connection.
+/// knows the site and the address of the client's connection, and the state is kept up to
+/// date with what other processes commit.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     site: Site,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Kept up to date with what other processes commit, as `app::serve` keeps it.
+    let watcher = tokio::spawn(crate::state::watch(state.clone()));
     let app = crate::app::router(state).layer(Extension(site));
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    watcher.abort();
+    served
 }
 
 #[cfg(test)]

@@ -3,46 +3,8 @@
 //! does not show (a link to a goal, a funder, a section of a report).
 
 use axum::http::StatusCode;
-use scraper::{Html, Selector};
-
 mod common;
-use common::{App, apps, get, person, submit};
-
-/// The fields a browser would send for the first edit form of a page: text inputs and hidden
-/// ones, text areas, the chosen option of each select, the checked boxes.
-fn form_fields(html: &str) -> Vec<(String, String)> {
-    let doc = Html::parse_document(html);
-    let form = doc
-        .select(&Selector::parse("form.edit").expect("selector"))
-        .next()
-        .expect("an edit form");
-    let mut out = Vec::new();
-    for input in form.select(&Selector::parse("input").expect("selector")) {
-        let e = input.value();
-        let (Some(name), kind) = (e.attr("name"), e.attr("type").unwrap_or("text")) else {
-            continue;
-        };
-        if kind == "checkbox" && e.attr("checked").is_none() {
-            continue;
-        }
-        out.push((name.to_owned(), e.attr("value").unwrap_or("").to_owned()));
-    }
-    for area in form.select(&Selector::parse("textarea").expect("selector")) {
-        let name = area.value().attr("name").unwrap_or("").to_owned();
-        out.push((name, area.text().collect()));
-    }
-    let option = Selector::parse("option[selected]").expect("selector");
-    for select in form.select(&Selector::parse("select").expect("selector")) {
-        let name = select.value().attr("name").unwrap_or("").to_owned();
-        let chosen = select
-            .select(&option)
-            .next()
-            .and_then(|o| o.value().attr("value"))
-            .unwrap_or("");
-        out.push((name, chosen.to_owned()));
-    }
-    out
-}
+use common::{App, apps, form_fields, get, person, submit};
 
 fn every_form(app: &App) -> Vec<String> {
     let set = app.state.working().set.clone();

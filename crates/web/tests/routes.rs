@@ -346,6 +346,7 @@ async fn every_page_is_the_same_from_postgresql_as_from_sqlite() {
     let postgres = App {
         _dir: tempfile::tempdir().expect("tmp"),
         state: AppState::load(store).await.expect("load"),
+        url,
     };
     for path in [
         "/",
@@ -438,10 +439,10 @@ async fn long_lists_come_a_page_at_a_time_with_links_that_keep_the_filters() {
         .expect("cross")
         .clone();
     for i in 0..450 {
-        let mut a = template.clone();
+        let mut a = (*template).clone();
         a.id = rodtrad_domain::Slug::parse(&format!("kopia-{i:03}")).expect("slug");
         a.title = format!("Kopia {i:03}");
-        set.activities.push(a);
+        set.activities.push(std::sync::Arc::new(a));
     }
     app.state
         .store()

@@ -602,15 +602,15 @@ async fn removing_says_what_depends_and_loosens_it() {
 }
 
 #[tokio::test]
-async fn what_a_removal_loosens_is_not_overwritten_if_it_changed_meanwhile() {
+async fn what_a_removal_loosens_is_read_as_it_is_now_not_as_it_was_when_the_page_was_shown() {
     for app in apps("loosen_stale").await {
-        // A second server on the same database, as on shared hosting: its saves do not reach
-        // the first server's read models until it reads the store again.
+        // A second server on the same database, as on shared hosting.
         let other = App {
             _dir: tempfile::tempdir().expect("tmp"),
             state: rodtrad_web::AppState::load(app.state.store().clone())
                 .await
                 .expect("load"),
+            url: app.url.clone(),
         };
         let owner = person(&app, "owner@x.se", false, &[(Role::PlanOwner, PLAN)]).await;
         let admin = person(&app, "admin@x.se", true, &[]).await;
@@ -618,8 +618,8 @@ async fn what_a_removal_loosens_is_not_overwritten_if_it_changed_meanwhile() {
         let ask = get(&app, &path, &owner.cookie).await;
         let rev = field_value(&ask.body, "revision").expect("revision");
 
-        // Meanwhile, on the other server, an activity serving the goal gets a new title: the
-        // removal would loosen it from the title it had before, and must not.
+        // Meanwhile, on the other server, an activity serving the goal gets a new title, and
+        // another activity comes to serve the goal.
         let serving = app
             .state
             .working()
@@ -638,59 +638,56 @@ async fn what_a_removal_loosens_is_not_overwritten_if_it_changed_meanwhile() {
                 )
             })
             .expect("an activity serving the goal");
-        let edit = format!("/edit/activity/{}", serving.0);
-        let form = get(&other, &edit, &admin.cookie).await;
-        let arev = field_value(&form.body, "revision").expect("revision");
         let goal = format!("{PLAN}/{GOAL}");
-        let retitled = [
-            ("revision", arev.as_str()),
-            ("title", "Ny titel på den andra servern"),
-            ("lead", serving.1.as_str()),
-            ("serves", goal.as_str()),
-        ];
-        assert_eq!(
-            submit(&other, &admin, &edit, &retitled).await.status,
-            StatusCode::SEE_OTHER
-        );
-        let between = app.state.store().export().await.expect("export");
-        let refused = submit(&app, &owner, &path, &[("revision", &rev)]).await;
-        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-        assert_eq!(
-            app.state.store().export().await.expect("export"),
-            between,
-            "the new title stands"
-        );
+        for (activity, lead, title) in [
+            (
+                serving.0.as_str(),
+                serving.1.as_str(),
+                "Ny titel på den andra servern",
+            ),
+            (
+                "brukarinflytandesamordnare-bisam",
+                "psykiatrin",
+                "Ändrad på den andra servern",
+            ),
+        ] {
+            let edit = format!("/edit/activity/{activity}");
+            let form = get(&other, &edit, &admin.cookie).await;
+            let arev = field_value(&form.body, "revision").expect("revision");
+            let changed = [
+                ("revision", arev.as_str()),
+                ("title", title),
+                ("lead", lead),
+                ("serves", goal.as_str()),
+            ];
+            assert_eq!(
+                submit(&other, &admin, &edit, &changed).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
 
-        // And an activity that comes to serve the goal meanwhile: the database's own rule
-        // refuses the removal, said as a change made meanwhile.
-        app.state.reload().await.expect("reload");
-        let ask = get(&app, &path, &owner.cookie).await;
-        let rev = field_value(&ask.body, "revision").expect("revision");
-        let activity = "brukarinflytandesamordnare-bisam";
-        let edit = format!("/edit/activity/{activity}");
-        let form = get(&other, &edit, &admin.cookie).await;
-        let arev = field_value(&form.body, "revision").expect("revision");
-        let changed = submit(
-            &other,
-            &admin,
-            &edit,
-            &[
-                ("revision", &arev),
-                ("title", "Ändrad på den andra servern"),
-                ("lead", "psykiatrin"),
-                ("serves", &format!("{PLAN}/{GOAL}")),
-            ],
-        )
-        .await;
-        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
-        let between = app.state.store().export().await.expect("export");
-
-        let refused = submit(&app, &owner, &path, &[("revision", &rev)]).await;
-        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-        assert_eq!(
-            app.state.store().export().await.expect("export"),
-            between,
-            "nothing overwritten, nothing removed"
-        );
+        // The removal is made over the data as it is now: both activities are loosened from
+        // the goal, and keep the titles given on the other server.
+        let removed = submit(&app, &owner, &path, &[("revision", &rev)]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+        let now = app.state.store().export().await.expect("export");
+        for (activity, title) in [
+            (serving.0.as_str(), "Ny titel på den andra servern"),
+            (
+                "brukarinflytandesamordnare-bisam",
+                "Ändrad på den andra servern",
+            ),
+        ] {
+            let a = now
+                .activities
+                .iter()
+                .find(|a| a.id.as_str() == activity)
+                .expect("kept");
+            assert_eq!(a.title, title, "the other server's title stands");
+            assert!(
+                !a.serves.iter().any(|g| g.node.as_str() == GOAL),
+                "{activity} loosened from the removed goal"
+            );
+        }
     }
 }

@@ -10,7 +10,6 @@ use rodtrad_store::{Account, Grant, StoreError};
 
 use axum::http::HeaderMap;
 
-use crate::app::AppState;
 use crate::edit::history::when;
 use crate::edit::{Choice, Input, Problems, actor, refuse, saved};
 use crate::error::AppError;
@@ -18,6 +17,7 @@ use crate::pages::account::password_problem;
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
 use crate::site::Reached;
+use crate::state::AppState;
 
 struct Row {
     account: Account,

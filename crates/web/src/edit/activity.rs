@@ -1,17 +1,19 @@
 //! Editing an activity and its links to goals in any plan: by an administrator, or by a
 //! contributor for the organisations they contribute for.
 
+use std::sync::Arc;
+
 use rodtrad_domain::{
     Activity, DataSet, Funding, GoalNode, GoalRef, InterventionLevel, ItemKey, ItemKind, Slug,
     Status, Vocabulary,
 };
 use rodtrad_i18n::Lang;
 
-use crate::app::AppState;
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::model::ReadModel;
 use crate::session::Viewer;
+use crate::state::AppState;
 
 pub fn vocab_choices<V: Vocabulary>(lang: Lang, prefix: &str) -> Vec<Choice> {
     V::ALL
@@ -305,10 +307,10 @@ fn read(
 pub struct Activities;
 
 impl Editor for Activities {
-    top_level!(Activity, activities, ItemKind::Activity);
+    top_level!(Arc<Activity>, activities, ItemKind::Activity);
     const TITLES: (&'static str, &'static str) = ("edit-activity-title", "new-activity-title");
 
-    fn name(item: &Activity) -> String {
+    fn name(item: &Arc<Activity>) -> String {
         item.title.clone()
     }
 
@@ -319,7 +321,12 @@ impl Editor for Activities {
         )
     }
 
-    fn may_edit(viewer: &Viewer, set: &DataSet, _: Option<&Slug>, item: Option<&Activity>) -> bool {
+    fn may_edit(
+        viewer: &Viewer,
+        set: &DataSet,
+        _: Option<&Slug>,
+        item: Option<&Arc<Activity>>,
+    ) -> bool {
         match item {
             Some(a) => viewer.access().may_edit_activity(a.lead.as_ref()),
             None => !leads(viewer, set).is_empty(),
@@ -330,7 +337,7 @@ impl Editor for Activities {
         viewer: &Viewer,
         state: &AppState,
         _: Option<&Slug>,
-        item: Option<&Activity>,
+        item: Option<&Arc<Activity>>,
     ) -> Vec<Field> {
         let working = state.working();
         let visible = state.model_for(viewer);
@@ -338,7 +345,7 @@ impl Editor for Activities {
             viewer.lang,
             &working.set,
             &visible,
-            item,
+            item.map(AsRef::as_ref),
             (leads(viewer, &working.set), !viewer.access().admin),
         )
     }
@@ -348,11 +355,19 @@ impl Editor for Activities {
         viewer: &Viewer,
         state: &AppState,
         _: Option<&Slug>,
-        old: Option<&Activity>,
+        old: Option<&Arc<Activity>>,
         id: Slug,
-    ) -> Result<Activity, Problems> {
+    ) -> Result<Arc<Activity>, Problems> {
         let working = state.working();
         let visible = state.model_for(viewer);
-        read(input, viewer, &working.set, &visible, old, id)
+        read(
+            input,
+            viewer,
+            &working.set,
+            &visible,
+            old.map(AsRef::as_ref),
+            id,
+        )
+        .map(Arc::new)
     }
 }

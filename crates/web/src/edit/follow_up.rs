@@ -4,11 +4,11 @@
 
 use rodtrad_domain::{DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemKind, Slug};
 
-use crate::app::AppState;
 use crate::edit::activity::{goal_label, organisations};
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// Every goal of every plan, as a section may name it: `plan/node`.
 fn goals(set: &DataSet) -> Vec<Choice> {

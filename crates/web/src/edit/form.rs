@@ -1,7 +1,7 @@
 //! A form as data: its fields with their values and problems, rendered by one template, and
 //! the reading of what was posted back into checked values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use rodtrad_domain::{PartialDate, Period, Slug, Vocabulary};
@@ -158,6 +158,18 @@ impl Problems {
     }
 }
 
+/// The most characters one field of a form holds: room for a long section of a plan's prose.
+pub const MAX_TEXT: usize = 50_000;
+/// The most rows a list on a form holds (funding, a report's sections, a plan's versions, ...).
+pub const MAX_ROWS: usize = 100;
+/// The most values one field sends (goals an activity serves, partners, perspectives).
+pub const MAX_CHOICES: usize = 500;
+
+/// The row number of `N-column`, the rest of a numbered row's field name after its prefix.
+fn row_of(rest: &str) -> Option<usize> {
+    rest.split('-').next()?.parse().ok()
+}
+
 /// What a form posted, in order; a name may come more than once (checkboxes).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(transparent)]
@@ -182,20 +194,65 @@ impl Input {
             .collect()
     }
 
-    /// How many numbered rows of `prefix` were sent (`funding-1-funder`, `funding-2-...`).
+    /// How many numbered rows of `prefix` were sent (`funding-1-funder`, `funding-2-...`), at
+    /// most [`MAX_ROWS`] (more are refused by [`Input::check_limits`] before anything reads them).
     pub fn rows(&self, prefix: &str) -> usize {
         let start = format!("{prefix}-");
         self.0
             .iter()
-            .filter_map(|(k, _)| {
-                k.strip_prefix(&start)?
-                    .split('-')
-                    .next()?
-                    .parse::<usize>()
-                    .ok()
-            })
+            .filter_map(|(k, _)| row_of(k.strip_prefix(&start)?))
             .max()
             .unwrap_or(0)
+            .min(MAX_ROWS)
+    }
+
+    /// Refuses a form that sends more than a form can hold: a text longer than [`MAX_TEXT`]
+    /// characters, a list of more than [`MAX_ROWS`] rows, more than [`MAX_CHOICES`] values of
+    /// one field. Each is said at its field (a list at its first row), so that one post cannot
+    /// make an item whose form no one can open.
+    pub fn check_limits(&self, lang: Lang) -> Result<(), Problems> {
+        let mut problems = Problems::default();
+        for (name, value) in &self.0 {
+            let length = value.chars().count();
+            if length > MAX_TEXT && !problems.fields.contains_key(name) {
+                let args = [
+                    ("max", MAX_TEXT.to_string()),
+                    ("length", length.to_string()),
+                ];
+                problems.add(name, lang.format("edit-too-long", &args));
+            }
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut rows: HashMap<&str, (usize, &str)> = HashMap::new();
+        for (name, _) in &self.0 {
+            *counts.entry(name.as_str()).or_default() += 1;
+            if let Some((prefix, rest)) = name.split_once('-') {
+                if let Some(n) = row_of(rest) {
+                    let first = rows.entry(prefix).or_insert((0, name.as_str()));
+                    first.0 = first.0.max(n);
+                    if n == 1 {
+                        first.1 = name.as_str();
+                    }
+                }
+            }
+        }
+        for (n, first) in rows.into_values() {
+            if n > MAX_ROWS {
+                let args = [("max", MAX_ROWS.to_string()), ("rows", n.to_string())];
+                problems.add(first, lang.format("edit-too-many-rows", &args));
+            }
+        }
+        for (name, n) in counts {
+            if n > MAX_CHOICES {
+                let args = [("max", MAX_CHOICES.to_string()), ("count", n.to_string())];
+                problems.add(name, lang.format("edit-too-many-choices", &args));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 
     /// The revision the person's edit is based on.

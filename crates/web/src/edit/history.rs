@@ -17,11 +17,11 @@ use rodtrad_store::ChangeSet;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use crate::app::AppState;
 use crate::edit::refuse;
 use crate::error::AppError;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// A time of the record, in UTC to the minute.
 pub fn when(at: i64) -> String {

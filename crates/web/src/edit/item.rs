@@ -10,13 +10,13 @@ use std::collections::HashMap;
 use rodtrad_domain::{DataSet, ItemKey, Slug};
 use rodtrad_i18n::Lang;
 
-use crate::app::AppState;
 use crate::edit::form::Meanwhile;
 use crate::edit::{Field, Form, Input, Problems, Refused, commit, refuse, saved};
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// What one kind of item needs to be edited in forms. Items are top-level (an activity) or
 /// parts of a plan (a goal, a risk); a part's `scope` is its plan, and its save is recorded as
@@ -175,14 +175,6 @@ pub fn refused(form: Form, input: &Input, why: Refused, lang: Lang) -> Response 
     }
 }
 
-pub async fn revision(state: &AppState, key: &ItemKey, lang: Lang) -> Result<i64, Response> {
-    state
-        .store()
-        .revision(key)
-        .await
-        .map_err(|e| AppError::Internal(lang, e.to_string()).into_response())
-}
-
 fn find<'a, E: Editor>(set: &'a DataSet, scope: Option<&Slug>, id: &str) -> Option<&'a E::Item> {
     E::list(set, scope)?
         .iter()
@@ -215,21 +207,19 @@ pub async fn edit_form<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let id = id.unwrap_or_default();
-    let working = state.working();
+    let working = state.fresh_working().await;
     let path = E::path(scope.as_ref(), Some(&id));
     let old = match allowed::<E>(&working, &viewer, scope.as_ref(), &id, &path) {
         Ok(old) => old,
         Err(answer) => return *answer,
     };
-    let key = E::key(scope.as_ref(), E::id(old));
-    match revision(&state, &key, viewer.lang).await {
-        Ok(rev) => respond(
-            &form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
-            viewer.lang,
-            StatusCode::OK,
-        ),
-        Err(e) => e,
-    }
+    // The revision of the values shown: both from the one model.
+    let rev = working.revision(&E::key(scope.as_ref(), E::id(old)));
+    respond(
+        &form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
+        viewer.lang,
+        StatusCode::OK,
+    )
 }
 
 pub async fn edit_save<E: Editor>(
@@ -240,13 +230,16 @@ pub async fn edit_save<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
-    let working = state.working();
+    let working = state.fresh_working().await;
     let old = match allowed::<E>(&working, &viewer, scope, &id, &E::path(scope, Some(&id))) {
         Ok(old) => old,
         Err(answer) => return *answer,
     };
     let lang = viewer.lang;
     let form = || form::<E>(&viewer, &state, scope, Some(old), input.revision());
+    if let Err(p) = input.check_limits(lang) {
+        return refused(form(), &input, Refused::Invalid(p), lang);
+    }
     let item = match E::read(
         &input,
         &viewer,
@@ -290,7 +283,7 @@ pub async fn new_form<E: Editor>(
     p: Params,
 ) -> Response {
     let (scope, _) = params(p);
-    let working = state.working();
+    let working = state.fresh_working().await;
     if E::list(&working.set, scope.as_ref()).is_none() {
         return AppError::NotFound(viewer.lang).into_response();
     }
@@ -298,10 +291,7 @@ pub async fn new_form<E: Editor>(
         return refuse(&viewer, &E::path(scope.as_ref(), None));
     }
     let rev = if scope.is_some() {
-        match revision(&state, &E::key(scope.as_ref(), &placeholder()), viewer.lang).await {
-            Ok(r) => r,
-            Err(e) => return e,
-        }
+        working.revision(&E::key(scope.as_ref(), &placeholder()))
     } else {
         0
     };
@@ -325,7 +315,7 @@ pub async fn new_save<E: Editor>(
 ) -> Response {
     let (scope, _) = params(p);
     let scope = scope.as_ref();
-    let working = state.working();
+    let working = state.fresh_working().await;
     if E::list(&working.set, scope).is_none() {
         return AppError::NotFound(viewer.lang).into_response();
     }
@@ -336,6 +326,9 @@ pub async fn new_save<E: Editor>(
     // A new part changes its plan: the edit is based on the plan's revision the form showed.
     let based_on = if scope.is_some() { input.revision() } else { 0 };
     let form = || form::<E>(&viewer, &state, scope, None, based_on);
+    if let Err(p) = input.check_limits(lang) {
+        return refused(form(), &input, Refused::Invalid(p), lang);
+    }
     let mut reader = crate::edit::Reader::new(&input, lang);
     let title = input
         .text("title")
@@ -368,7 +361,7 @@ pub async fn new_save<E: Editor>(
     let based_on = if scope.is_some() {
         based_on
     } else {
-        working.revisions.get(&key).copied().unwrap_or(0)
+        working.revision(&key)
     };
     let to = Page::new(lang, String::new(), "/").href(&E::page(scope, Some(E::id(&item))));
     let mut after = working.set.clone();

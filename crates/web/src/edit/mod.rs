@@ -2,13 +2,14 @@
 //!
 //! Every edit takes one path: the form's values are read into a copy of the working data set
 //! (a refused value is said next to its field, and the form is shown again with what the person
-//! typed); the whole copy is checked by the exchange format's own rules, so that what is stored
-//! can always be exported; then the store saves the changed items with their record, refusing
-//! the save if the item moved past the revision the person saw. Only then are the read models
-//! made anew.
+//! typed); what the edit changes, and what refers to it, is checked by the exchange format's own
+//! rules (`check.rs`), so that what is stored can always be exported; then the store saves the
+//! changed items with their record, refusing the save if the item moved past the revision the
+//! person saw. Then the read models are brought up to date.
 
 pub mod accounts;
 pub mod activity;
+pub mod check;
 pub mod follow_up;
 pub mod form;
 pub mod history;
@@ -23,11 +24,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rodtrad_domain::{DataSet, ItemKey, item_changes};
 use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::session::Viewer;
+use crate::state::AppState;
 
+pub use check::check_edit;
 pub use form::{Choice, Field, Form, Input, Problems, Reader};
 
 /// Why an edit was not saved, for showing the form again.
@@ -55,17 +57,6 @@ pub fn actor(viewer: &Viewer) -> Actor {
         })
 }
 
-/// The problems the exchange format's rules find in a data set, said in the viewer's language.
-pub fn check(set: &DataSet, viewer: &Viewer) -> Problems {
-    let mut problems = Problems::default();
-    if let Err(diagnostics) = rodtrad_format::parse(rodtrad_format::write(set)) {
-        for d in diagnostics {
-            problems.general.push(d.message(viewer.lang));
-        }
-    }
-    problems
-}
-
 /// Saves `after`, the working data set `working` with the edit made to it, with its record,
 /// the edit based on `revision` of `item` (the revision the person's form showed); every other
 /// item the edit changes (an activity loosened from a removed goal) is based on the revision
@@ -80,13 +71,13 @@ pub async fn commit(
     after: &DataSet,
     release: Option<bool>,
 ) -> Result<(), Refused> {
-    let problems = check(after, viewer);
-    if !problems.is_empty() {
-        return Err(Refused::Invalid(problems));
-    }
     let changes = item_changes(&working.set, after);
     if changes.is_empty() && release.is_none() {
         return Ok(());
+    }
+    let problems = check_edit(working, after, &changes, viewer);
+    if !problems.is_empty() {
+        return Err(Refused::Invalid(problems));
     }
     let mut based_on = vec![(item.clone(), revision)];
     for c in changes.iter().filter(|c| c.item != *item) {
@@ -131,7 +122,7 @@ pub async fn commit(
         }
     }
     state
-        .reload()
+        .catch_up()
         .await
         .map_err(|e| Refused::Failed(AppError::Internal(viewer.lang, e.to_string())))
 }

@@ -10,11 +10,11 @@ use rodtrad_domain::{
     Slug, StrategicDirection,
 };
 
-use crate::app::AppState;
 use crate::edit::item::Editor;
 use crate::edit::plan::{may_edit, plan_of, plan_of_mut};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 use rodtrad_i18n::Lang;
 
 /// A record with an id, a title and an optional text, kept in a list of a plan or a strategy.

@@ -7,13 +7,13 @@ use rodtrad_domain::{
     Plan, PlanKind, PlanVersion, Slug,
 };
 
-use crate::app::AppState;
 use crate::edit::activity::{goal_label, organisations, perspectives, vocab_choices};
 use crate::edit::form::slug_from;
 use crate::edit::item::{Editor, top_level};
 use crate::edit::registry::period_fields;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 pub fn plan_of<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Plan> {
     set.plans.iter().find(|p| Some(&p.id) == scope)
@@ -246,9 +246,11 @@ impl Editor for Plans {
     /// A plan goes with the links to its goals; follow-ups no longer report on it.
     fn remove(set: &mut DataSet, _: Option<&Slug>, id: &Slug) {
         set.plans.retain(|p| &p.id != id);
-        set.activities
-            .iter_mut()
-            .for_each(|a| a.serves.retain(|g| &g.plan != id));
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| a.serves.iter().any(|g| &g.plan == id),
+            |a| a.serves.retain(|g| &g.plan != id),
+        );
         for f in &mut set.follow_ups {
             f.plans.retain(|p| p != id);
             if f.structure.as_ref() == Some(id) {
@@ -345,13 +347,15 @@ fn subtree(nodes: &[GoalNode], id: &Slug) -> Vec<Slug> {
     let mut out = vec![id.clone()];
     let mut i = 0;
     while i < out.len() {
-        let parent = out[i].clone();
-        out.extend(
-            nodes
-                .iter()
-                .filter(|n| n.parent.as_ref() == Some(&parent))
-                .map(|n| n.id.clone()),
-        );
+        let parent = &out[i];
+        // A tree broken by a loop (which the checks refuse, but a database written by hand
+        // may hold) ends where the loop comes back.
+        let children: Vec<Slug> = nodes
+            .iter()
+            .filter(|n| n.parent.as_ref() == Some(parent) && !out.contains(&n.id))
+            .map(|n| n.id.clone())
+            .collect();
+        out.extend(children);
         i += 1;
     }
     out
@@ -500,9 +504,11 @@ impl Editor for Goals {
         plan.nodes.retain(|n| !gone.contains(&n.id));
         let plan = plan.id.clone();
         let hit = |g: &rodtrad_domain::GoalRef| g.plan == plan && gone.contains(&g.node);
-        set.activities
-            .iter_mut()
-            .for_each(|a| a.serves.retain(|g| !hit(g)));
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| a.serves.iter().any(hit),
+            |a| a.serves.retain(|g| !hit(g)),
+        );
         set.follow_ups
             .iter_mut()
             .for_each(|f| f.sections.retain(|s| !hit(&s.node)));

@@ -6,11 +6,11 @@ use rodtrad_domain::{
     Perspective, Slug, Strategy,
 };
 
-use crate::app::AppState;
 use crate::edit::activity::{organisations, vocab_choices};
 use crate::edit::item::{Editor, top_level};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 fn date(d: Option<rodtrad_domain::PartialDate>) -> Option<String> {
     d.map(|d| d.to_string())
@@ -103,12 +103,21 @@ impl Editor for Organisations {
             clear(&mut s.adopted_by);
         }
         set.plans.iter_mut().for_each(|p| clear(&mut p.owner));
-        for a in &mut set.activities {
-            clear(&mut a.lead);
-            clear(&mut a.responsible_unit);
-            a.partners.retain(|p| p != id);
-            a.funding.iter_mut().for_each(|f| clear(&mut f.funder));
-        }
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| {
+                a.lead.as_ref() == Some(id)
+                    || a.responsible_unit.as_ref() == Some(id)
+                    || a.partners.contains(id)
+                    || a.funding.iter().any(|f| f.funder.as_ref() == Some(id))
+            },
+            |a| {
+                clear(&mut a.lead);
+                clear(&mut a.responsible_unit);
+                a.partners.retain(|p| p != id);
+                a.funding.iter_mut().for_each(|f| clear(&mut f.funder));
+            },
+        );
         set.follow_ups.iter_mut().for_each(|f| clear(&mut f.author));
     }
 
@@ -201,9 +210,11 @@ impl Editor for Perspectives {
         set.plans
             .iter_mut()
             .for_each(|p| p.perspectives.retain(|p| p != id));
-        set.activities
-            .iter_mut()
-            .for_each(|a| a.perspectives.retain(|p| p != id));
+        rodtrad_domain::change_where(
+            &mut set.activities,
+            |a| a.perspectives.contains(id),
+            |a| a.perspectives.retain(|p| p != id),
+        );
     }
 
     fn read(

@@ -15,12 +15,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{DataSet, ItemChange, ItemKey, ItemKind, item_changes};
 
-use crate::app::AppState;
 use crate::edit::history::{item_name, rows};
-use crate::edit::item::{Editor, Params, allowed, params, revision};
-use crate::edit::{Input, Refused, check, commit, saved};
+use crate::edit::item::{Editor, Params, allowed, params};
+use crate::edit::{Input, Refused, check_edit, commit, saved};
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 struct Dependent {
     name: String,
@@ -169,7 +169,7 @@ pub async fn confirm<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
-    let working = state.working();
+    let working = state.fresh_working().await;
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
     let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
         Ok(item) => item,
@@ -179,22 +179,28 @@ pub async fn confirm<E: Editor>(
     let key = E::key(scope, E::id(item));
     let Serving { serves, refused } = serving(&state, &working, &viewer, &key);
     let mut blocked = refused;
-    blocked.extend(check(&after, &viewer).general);
-    match revision(&state, &key, viewer.lang).await {
-        Ok(rev) => page::<E>(
+    blocked.extend(
+        check_edit(
+            &working,
+            &after,
+            &item_changes(&working.set, &after),
             &viewer,
-            scope,
-            item,
-            rev,
-            Loses {
-                dependents: dependents(viewer.lang, &working.set, &others),
-                serves,
-            },
-            blocked,
-            StatusCode::OK,
-        ),
-        Err(e) => e,
-    }
+        )
+        .general,
+    );
+    let rev = working.revision(&key);
+    page::<E>(
+        &viewer,
+        scope,
+        item,
+        rev,
+        Loses {
+            dependents: dependents(viewer.lang, &working.set, &others),
+            serves,
+        },
+        blocked,
+        StatusCode::OK,
+    )
 }
 
 /// `POST /remove/...`: removes the item and loosens what depended on it, all on record.
@@ -206,7 +212,7 @@ pub async fn remove<E: Editor>(
 ) -> Response {
     let (scope, id) = params(p);
     let (scope, id) = (scope.as_ref(), id.unwrap_or_default());
-    let working = state.working();
+    let working = state.fresh_working().await;
     let path = E::path(scope, Some(&id)).replacen("/edit/", "/remove/", 1);
     let item = match allowed::<E>(&working, &viewer, scope, &id, &path) {
         Ok(item) => item,

@@ -13,7 +13,6 @@ use rodtrad_domain::{
 };
 use rodtrad_store::Release;
 
-use crate::app::AppState;
 use crate::edit::activity::organisations;
 use crate::edit::history::when;
 use crate::edit::{Choice, Input, Problems, Reader, Refused, commit, refuse, saved};
@@ -21,6 +20,7 @@ use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render, respond};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// The word for the draft in the comparison's choices and addresses.
 const DRAFT: &str = "draft";
@@ -188,21 +188,18 @@ async fn versions_page(
         None
     };
     let owner = if access.may_edit_plan(&plan.id) {
-        let key = ItemKey::new(ItemKind::Plan, &plan.id);
-        match state.store().revision(&key).await {
-            Ok(revision) => Some(Owner {
-                publish: page.href(&format!("/plans/{}/publish", plan.id)),
-                decide: page.href(&format!("/plans/{}/decide", plan.id)),
-                csrf: viewer
-                    .session
-                    .as_ref()
-                    .map(|s| s.csrf_token.clone())
-                    .unwrap_or_default(),
-                revision,
-                bodies: organisations(&state.working().set),
-            }),
-            Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
-        }
+        let working = state.working();
+        Some(Owner {
+            publish: page.href(&format!("/plans/{}/publish", plan.id)),
+            decide: page.href(&format!("/plans/{}/decide", plan.id)),
+            csrf: viewer
+                .session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
+            revision: working.revision(&ItemKey::new(ItemKind::Plan, &plan.id)),
+            bodies: organisations(&working.set),
+        })
     } else {
         None
     };
@@ -357,7 +354,7 @@ async fn release(
     decided: bool,
 ) -> Response {
     let lang = viewer.lang;
-    let working = state.working();
+    let working = state.fresh_working().await;
     let Some(plan) = working.plan(id) else {
         return AppError::NotFound(lang).into_response();
     };

@@ -16,7 +16,6 @@ use rodtrad_auth::PasswordError;
 use rodtrad_i18n::Lang;
 use rodtrad_store::Account;
 
-use crate::app::AppState;
 use crate::edit::accounts::role_text;
 use crate::edit::{Input, Problems, actor, refuse};
 use crate::error::AppError;
@@ -24,6 +23,7 @@ use crate::pages::login::{attempt_keys, claim_attempt};
 use crate::pages::{Page, respond};
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer};
 use crate::site::Reached;
+use crate::state::AppState;
 
 /// A new password's problem in words.
 pub fn password_problem(lang: Lang, e: &PasswordError) -> String {

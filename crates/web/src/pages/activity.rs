@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use rodtrad_domain::{Activity, EffectGoal, GoalNode, OverarchingGoal, Plan};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// One strand of the red thread: a plan, the path down its tree, and what the plan serves.
 struct Thread<'a> {

@@ -18,11 +18,11 @@ use std::net::IpAddr;
 use rodtrad_auth::Limit;
 use rodtrad_store::{Store, StoreError};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::pages::{Page, render};
 use crate::session::{CSRF_COOKIE, SESSION_COOKIE, Viewer};
 use crate::site::Reached;
+use crate::state::AppState;
 
 /// How long a session lasts: a working day and then some.
 pub const SESSION_SECONDS: i64 = 12 * 60 * 60;

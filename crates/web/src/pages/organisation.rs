@@ -5,11 +5,11 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use rodtrad_domain::{Activity, Organisation};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "organisation.html")]

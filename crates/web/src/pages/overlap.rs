@@ -6,11 +6,11 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use rodtrad_domain::{Activity, Plan};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 struct Row<'a> {
     activity: &'a Activity,

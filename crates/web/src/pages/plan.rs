@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use rodtrad_domain::{Activity, GoalNode, GoalRef, Plan};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// One goal of the tree as the page shows it.
 struct Row<'a> {

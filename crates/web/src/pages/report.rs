@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 use crate::timeline::{self, Line, TimelineBlock};
 
 struct Section<'a> {

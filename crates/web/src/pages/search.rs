@@ -7,12 +7,12 @@ use axum::response::Html;
 use rodtrad_domain::{Activity, InterventionLevel, Organisation, Perspective, Status, Vocabulary};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 /// The filters as they arrive in the URL; empty fields filter nothing.
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +123,7 @@ pub async fn show(
         .set
         .activities
         .iter()
+        .map(AsRef::as_ref)
         .filter(|a| filters.matches(a))
         .collect();
     let paging = Paging::new(

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::response::Html;
 use rodtrad_domain::{Plan, Strategy};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "strategy.html")]

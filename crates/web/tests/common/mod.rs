@@ -10,11 +10,14 @@ use http_body_util::BodyExt;
 use rodtrad_domain::{Role, Slug};
 use rodtrad_store::{Grant, Store};
 use rodtrad_web::{AppState, router};
+use scraper::{Html, Selector};
 use tower::ServiceExt;
 
 pub struct App {
     pub _dir: tempfile::TempDir,
     pub state: AppState,
+    /// The database's URL.
+    pub url: String,
 }
 
 /// The application on the Örebro data set in a new SQLite file.
@@ -61,7 +64,11 @@ pub async fn app_at(url: &str) -> App {
         .await
         .expect("import");
     let state = AppState::load(store).await.expect("load");
-    App { _dir: dir, state }
+    App {
+        _dir: dir,
+        state,
+        url: url.to_owned(),
+    }
 }
 
 /// The application on SQLite, and on PostgreSQL when a test server is given.
@@ -214,4 +221,40 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
     let v = rest.find("value=\"")? + 7;
     let end = rest[v..].find('"')?;
     Some(rest[v..v + end].to_owned())
+}
+
+/// The fields a browser would send for the first edit form of a page: text inputs and hidden
+/// ones, text areas, the chosen option of each select, the checked boxes.
+pub fn form_fields(html: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    let form = doc
+        .select(&Selector::parse("form.edit").expect("selector"))
+        .next()
+        .expect("an edit form");
+    let mut out = Vec::new();
+    for input in form.select(&Selector::parse("input").expect("selector")) {
+        let e = input.value();
+        let (Some(name), kind) = (e.attr("name"), e.attr("type").unwrap_or("text")) else {
+            continue;
+        };
+        if kind == "checkbox" && e.attr("checked").is_none() {
+            continue;
+        }
+        out.push((name.to_owned(), e.attr("value").unwrap_or("").to_owned()));
+    }
+    for area in form.select(&Selector::parse("textarea").expect("selector")) {
+        let name = area.value().attr("name").unwrap_or("").to_owned();
+        out.push((name, area.text().collect()));
+    }
+    let option = Selector::parse("option[selected]").expect("selector");
+    for select in form.select(&Selector::parse("select").expect("selector")) {
+        let name = select.value().attr("name").unwrap_or("").to_owned();
+        let chosen = select
+            .select(&option)
+            .next()
+            .and_then(|o| o.value().attr("value"))
+            .unwrap_or("");
+        out.push((name, chosen.to_owned()));
+    }
+    out
 }

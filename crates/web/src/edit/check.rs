@@ -1,0 +1,202 @@
+//! Checking an edit by the exchange format's rules, at the cost of what it touches.
+//!
+//! What is stored must always export as a valid data set, so an edit is checked by the very
+//! rules (and messages) of the format. Checking the whole data set for every save would cost a
+//! national instance seconds, so only a part is written and read back: the items the edit
+//! changes, the items that refer to them (what could be left pointing at nothing), and the small
+//! registers everything refers to (organisations, perspectives, strategies). References from
+//! that part into the rest of the data set, and ids that must be unique across it, are judged
+//! against the working read model ([`Rest`]), which holds the rest unchanged by the edit. An
+//! item already broken in the database but untouched by the edit is not read, so it never
+//! blocks anyone else's save.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rodtrad_domain::{DataSet, GoalRef, ItemChange, ItemKind, Slug};
+use rodtrad_format::{EntityKind, Known};
+
+use crate::edit::Problems;
+use crate::model::ReadModel;
+use crate::session::Viewer;
+
+/// The problems the exchange format's rules find in `after`, the working data set with an edit
+/// made to it, looking only at what the edit's `changes` touch; said in the viewer's language.
+pub fn check_edit(
+    working: &ReadModel,
+    after: &DataSet,
+    changes: &[ItemChange],
+    viewer: &Viewer,
+) -> Problems {
+    let part = Part::of(working, changes);
+    let rest = Rest {
+        working,
+        part: &part,
+    };
+    let mut problems = Problems::default();
+    if let Err(diagnostics) =
+        rodtrad_format::parse_part(rodtrad_format::write(&part.set(after)), &rest)
+    {
+        for d in diagnostics {
+            problems.general.push(d.message(viewer.lang));
+        }
+    }
+    problems
+}
+
+/// The items a check reads, by kind: those changed and those referring to them.
+#[derive(Debug, Default)]
+struct Part {
+    plans: HashSet<Slug>,
+    activities: HashSet<Slug>,
+    follow_ups: HashSet<Slug>,
+}
+
+impl Part {
+    fn of(working: &ReadModel, changes: &[ItemChange]) -> Self {
+        let mut part = Part::default();
+        let set = &working.set;
+        for c in changes {
+            let id = &c.item.id;
+            match c.item.kind {
+                ItemKind::Activity => {
+                    part.activities.insert(id.clone());
+                }
+                ItemKind::FollowUp => {
+                    part.follow_ups.insert(id.clone());
+                }
+                ItemKind::Plan => {
+                    part.plans.insert(id.clone());
+                    // What serves its goals, as they were, and reports on it.
+                    if let Some(plan) = working.plan(id.as_str()) {
+                        for n in &plan.nodes {
+                            let goal = GoalRef {
+                                plan: id.clone(),
+                                node: n.id.clone(),
+                            };
+                            part.activities
+                                .extend(working.serving(&goal).map(|a| a.id.clone()));
+                        }
+                    }
+                    part.follow_ups.extend(
+                        set.follow_ups
+                            .iter()
+                            .filter(|f| {
+                                f.plans.contains(id)
+                                    || f.structure.as_ref() == Some(id)
+                                    || f.sections.iter().any(|s| &s.node.plan == id)
+                            })
+                            .map(|f| f.id.clone()),
+                    );
+                }
+                // Rare edits of what much refers to: every plan and report is read, and the
+                // activities that name it.
+                ItemKind::Organisation | ItemKind::Perspective | ItemKind::Strategy => {
+                    part.plans.extend(set.plans.iter().map(|p| p.id.clone()));
+                    part.follow_ups
+                        .extend(set.follow_ups.iter().map(|f| f.id.clone()));
+                    part.activities.extend(
+                        set.activities
+                            .iter()
+                            .filter(|a| names(a, id))
+                            .map(|a| a.id.clone()),
+                    );
+                }
+                ItemKind::Account => {}
+            }
+        }
+        part
+    }
+
+    /// The part of `after` to check: the registers whole, the items of the part as edited.
+    fn set(&self, after: &DataSet) -> DataSet {
+        DataSet {
+            name: after.name.clone(),
+            organisations: after.organisations.clone(),
+            perspectives: after.perspectives.clone(),
+            strategies: after.strategies.clone(),
+            plans: after
+                .plans
+                .iter()
+                .filter(|p| self.plans.contains(&p.id))
+                .cloned()
+                .collect(),
+            activities: after
+                .activities
+                .iter()
+                .filter(|a| self.activities.contains(&a.id))
+                .map(Arc::clone)
+                .collect(),
+            follow_ups: after
+                .follow_ups
+                .iter()
+                .filter(|f| self.follow_ups.contains(&f.id))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Whether an activity names an organisation or perspective.
+fn names(a: &rodtrad_domain::Activity, id: &Slug) -> bool {
+    a.lead.as_ref() == Some(id)
+        || a.responsible_unit.as_ref() == Some(id)
+        || a.partners.contains(id)
+        || a.perspectives.contains(id)
+        || a.funding.iter().any(|f| f.funder.as_ref() == Some(id))
+}
+
+/// The rest of the data set: the working model without the items of the part, which the edit
+/// leaves as they are.
+struct Rest<'a> {
+    working: &'a ReadModel,
+    part: &'a Part,
+}
+
+impl Known for Rest<'_> {
+    fn has(&self, kind: EntityKind, scope: Option<&str>, id: &str) -> bool {
+        use EntityKind as K;
+        let Ok(slug) = Slug::parse(id) else {
+            return false;
+        };
+        let plan = |p: &str| {
+            Slug::parse(p)
+                .ok()
+                .filter(|p| !self.part.plans.contains(p))
+                .and_then(|p| self.working.plan(p.as_str()))
+        };
+        match kind {
+            K::Activity => {
+                !self.part.activities.contains(&slug) && self.working.activity(id).is_some()
+            }
+            K::FollowUp => {
+                !self.part.follow_ups.contains(&slug)
+                    && self.working.set.follow_ups.iter().any(|f| f.id == slug)
+            }
+            K::Plan => plan(id).is_some(),
+            K::Node => scope
+                .and_then(plan)
+                .is_some_and(|p| p.nodes.iter().any(|n| n.id == slug)),
+            K::Level => scope
+                .and_then(plan)
+                .is_some_and(|p| p.levels.iter().any(|l| l.id == slug)),
+            K::Version => scope
+                .and_then(plan)
+                .is_some_and(|p| p.versions.iter().any(|v| v.id == slug)),
+            K::Risk => scope
+                .and_then(plan)
+                .is_some_and(|p| p.risks.iter().any(|r| r.id == slug)),
+            K::StrategicDirection => scope
+                .and_then(plan)
+                .is_some_and(|p| p.strategic_directions.iter().any(|d| d.id == slug)),
+            // Always read whole with the part.
+            K::Organisation
+            | K::Perspective
+            | K::Strategy
+            | K::OverarchingGoal
+            | K::EffectGoal
+            | K::PriorityArea
+            | K::DesiredState => false,
+        }
+    }
+}
