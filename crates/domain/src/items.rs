@@ -272,6 +272,79 @@ fn list<T: Serialize + PartialEq>(
     }
 }
 
+/// Where an item was put by [`DataSet::apply`], by its index in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// It took the place of the item of its id.
+    Replaced(usize),
+    /// It is new, at the end of its list.
+    Appended(usize),
+    /// It was taken out; the items after it moved up.
+    Removed(usize),
+    /// It was to be taken out and was not there; or it is of a kind the data set does not hold.
+    Nothing,
+}
+
+impl DataSet {
+    /// An item as JSON, as [`DataSet::apply`] reads it back; `None` when the set does not have
+    /// it.
+    pub fn item_json(&self, key: &ItemKey) -> Option<String> {
+        fn one<T: Serialize>(list: &[T], id: impl Fn(&T) -> &Slug, key: &Slug) -> Option<String> {
+            list.iter()
+                .find(|x| id(x) == key)
+                .and_then(|x| serde_json::to_string(x).ok())
+        }
+        let k = &key.id;
+        match key.kind {
+            ItemKind::Organisation => one(&self.organisations, |x| &x.id, k),
+            ItemKind::Perspective => one(&self.perspectives, |x| &x.id, k),
+            ItemKind::Strategy => one(&self.strategies, |x| &x.id, k),
+            ItemKind::Plan => one(&self.plans, |x| &x.id, k),
+            ItemKind::Activity => one(&self.activities, |x| &x.id, k),
+            ItemKind::FollowUp => one(&self.follow_ups, |x| &x.id, k),
+            ItemKind::Account => None,
+        }
+    }
+
+    /// Puts an item, read from its JSON, in place of the one of its id, or at the end of its
+    /// list when new; with `None`, takes the item of `key` out.
+    pub fn apply(&mut self, key: &ItemKey, json: Option<&str>) -> serde_json::Result<Applied> {
+        fn put<T: serde::de::DeserializeOwned>(
+            list: &mut Vec<T>,
+            id: impl Fn(&T) -> &Slug,
+            key: &Slug,
+            json: Option<&str>,
+        ) -> serde_json::Result<Applied> {
+            let at = list.iter().position(|x| id(x) == key);
+            Ok(match (json, at) {
+                (Some(json), Some(i)) => {
+                    list[i] = serde_json::from_str(json)?;
+                    Applied::Replaced(i)
+                }
+                (Some(json), None) => {
+                    list.push(serde_json::from_str(json)?);
+                    Applied::Appended(list.len() - 1)
+                }
+                (None, Some(i)) => {
+                    list.remove(i);
+                    Applied::Removed(i)
+                }
+                (None, None) => Applied::Nothing,
+            })
+        }
+        let k = &key.id;
+        match key.kind {
+            ItemKind::Organisation => put(&mut self.organisations, |x| &x.id, k, json),
+            ItemKind::Perspective => put(&mut self.perspectives, |x| &x.id, k, json),
+            ItemKind::Strategy => put(&mut self.strategies, |x| &x.id, k, json),
+            ItemKind::Plan => put(&mut self.plans, |x| &x.id, k, json),
+            ItemKind::Activity => put(&mut self.activities, |x| &x.id, k, json),
+            ItemKind::FollowUp => put(&mut self.follow_ups, |x| &x.id, k, json),
+            ItemKind::Account => Ok(Applied::Nothing),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

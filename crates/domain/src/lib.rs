@@ -34,7 +34,7 @@ mod vocab;
 
 pub use date::{DateError, PartialDate, Period};
 pub use fields::{FieldChange, changes, fields};
-pub use items::{Action, ItemChange, ItemKey, ItemKind, item_changes};
+pub use items::{Action, Applied, ItemChange, ItemKey, ItemKind, item_changes};
 pub use model::*;
 pub use slug::{GoalRef, Slug, SlugError};
 pub use vocab::{

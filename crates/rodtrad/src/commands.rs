@@ -65,8 +65,9 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
                 plans,
                 activities,
             });
-            let files = rodtrad_format::write(&set);
-            write_files(&dir, &files)?;
+            write_files(&dir, &rodtrad_format::write(&set))?;
+            // Said valid only once the files read back as `validate` reads them.
+            let set = load(&dir)?;
             println!("{}", summary(&set, &dir, lang));
             Ok(())
         }

@@ -36,6 +36,9 @@ const THEMES: [&str; 8] = [
     "stöd till anhöriga",
     "hälsofrämjande miljöer",
 ];
+/// Sweden's municipalities: a set never has more, so organisations past that many are of
+/// other kinds.
+const MUNICIPALITIES: usize = 290;
 const FIRST_YEAR: u16 = 2019;
 const YEARS: u16 = 8;
 
@@ -102,10 +105,16 @@ fn organisation(i: usize) -> Organisation {
         OrganisationKind::CivilSociety,
         OrganisationKind::Authority,
     ];
-    let kind = if i == 0 {
-        OrganisationKind::Region
-    } else {
-        kinds[i % kinds.len()]
+    // Every fourth organisation after the region is a municipality, numbered in their own
+    // sequence so that each has a code of its own; past as many as Sweden has, the slot goes
+    // to an association.
+    let municipality = (i / kinds.len()).saturating_sub(1);
+    let kind = match kinds[i % kinds.len()] {
+        _ if i == 0 => OrganisationKind::Region,
+        OrganisationKind::Municipality if municipality >= MUNICIPALITIES => {
+            OrganisationKind::Association
+        }
+        kind => kind,
     };
     Organisation {
         id: org_id(i),
@@ -115,12 +124,18 @@ fn organisation(i: usize) -> Organisation {
             format!("Syntetisk organisation {i:02}")
         },
         kind,
-        // County 99 does not exist, so no code can be taken for a real municipality's.
-        municipality_code: (i != 0 && kind == OrganisationKind::Municipality)
-            .then(|| MunicipalityCode::parse(&format!("99{:02}", i % 100)).ok())
-            .flatten(),
+        municipality_code: (kind == OrganisationKind::Municipality)
+            .then(|| municipality_code(municipality)),
         parent: None,
     }
+}
+
+/// The code of the `m`th synthetic municipality (below [`MUNICIPALITIES`]): counties 99, 98
+/// and 97, which do not exist (Sweden's run from 01 to 25), so no code can be taken for a real
+/// municipality's, and a hundred municipalities to each.
+fn municipality_code(m: usize) -> MunicipalityCode {
+    MunicipalityCode::parse(&format!("{:02}{:02}", 99 - m / 100, m % 100))
+        .expect("two two-digit numbers make a four-digit code")
 }
 
 fn strategy() -> Strategy {
@@ -347,6 +362,30 @@ mod tests {
                         .as_str()
                         .starts_with(&area.replace("fokus", "delmal"))
             })));
+        }
+    }
+
+    #[test]
+    fn sets_of_national_size_and_beyond_are_valid_with_a_code_for_each_municipality() {
+        // 311 organisations and 300 plans is the national benchmark's size (its 100,000
+        // activities bear on no rule that organisations or plans could break); 1,500
+        // organisations have more municipality slots than Sweden has municipalities.
+        for (organisations, plans, municipalities) in [(311, 300, 77), (1500, 3, MUNICIPALITIES)] {
+            let set = data_set(Size {
+                organisations,
+                plans,
+                activities: 3000,
+            });
+            let codes: Vec<&str> = set
+                .organisations
+                .iter()
+                .filter_map(|o| o.municipality_code.as_ref().map(MunicipalityCode::as_str))
+                .collect();
+            assert_eq!(codes.len(), municipalities, "{organisations}");
+            let unique: std::collections::HashSet<&str> = codes.iter().copied().collect();
+            assert_eq!(unique.len(), codes.len(), "{organisations}: codes repeat");
+            rodtrad_format::parse(rodtrad_format::write(&set))
+                .unwrap_or_else(|d| panic!("{organisations}/{plans}: {d:?}"));
         }
     }
 

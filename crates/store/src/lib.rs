@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod record;
 mod security;
+mod since;
 mod sql;
 
 use std::str::FromStr;
@@ -23,6 +24,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
 pub use security::Attempts;
+pub use since::{Since, Written};
 pub use sql::Changes;
 
 /// Which database a store runs on.

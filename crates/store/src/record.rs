@@ -5,16 +5,17 @@
 //! The record and the releases are only ever inserted into; the migrations add triggers that
 //! refuse an update or a delete, so not even a mistake in this code could rewrite history.
 
+use std::collections::{HashMap, HashSet};
+
 use rodtrad_domain::{
     Action, DataSet, FieldChange, ItemChange, ItemKey, ItemKind, Plan, Slug, item_changes,
 };
-use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::import::write_items;
-use crate::sql::Changes;
+use crate::sql::{Changes, Val, bind, rows_per_statement, tuples};
 use crate::{Store, StoreError};
 
 /// Who makes a change: an account, or (with `account` `None`) the command line.
@@ -127,7 +128,7 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
     } else {
         sqlx::query(
             "UPDATE item_revision SET revision = revision + 1, \
-             version = (SELECT version FROM data_version WHERE id = 1) \
+             version = (SELECT version FROM data_version WHERE id = 1), content = NULL \
              WHERE item_kind = $1 AND item_id = $2 AND revision = $3",
         )
         .bind(item.kind.code())
@@ -180,6 +181,153 @@ pub(crate) async fn record(
         .await?;
     }
     Ok(from + 1)
+}
+
+/// A count of rows written by a batch of the record that does not add up.
+fn moved_meanwhile() -> SaveError {
+    SaveError::Conflict("the revisions of imported items".into())
+}
+
+/// Records many items' changes and moves their revisions on, a few statements for all of them:
+/// an import's record, the same rows [`record`] writes one item at a time. The revisions are
+/// read inside the write transaction, so none can move before they are written; a count that
+/// does not add up is said as a conflict all the same.
+async fn record_all(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    at: i64,
+    changes: &[ItemChange],
+) -> Result<(), SaveError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let stored: HashMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
+        "SELECT item_kind, item_id, revision FROM item_revision",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(kind, id, revision)| ((kind, id), revision))
+    .collect();
+    let from: Vec<i64> = changes
+        .iter()
+        .map(|c| {
+            let key = (c.item.kind.code().to_owned(), c.item.id.as_str().to_owned());
+            stored.get(&key).copied().unwrap_or(0)
+        })
+        .collect();
+    advance_all(conn, changes, &from).await?;
+    let mut set_ids: HashMap<(String, String), i64> = HashMap::new();
+    let items: Vec<(&ItemChange, i64)> = changes.iter().zip(from).collect();
+    for chunk in items.chunks(rows_per_statement(conn, 7)) {
+        let sql = format!(
+            "INSERT INTO change_set (at, account_id, actor, item_kind, item_id, action, revision) \
+             VALUES {} RETURNING id, item_kind, item_id",
+            tuples(chunk.len(), 7)
+        );
+        let vals: Vec<Val> = chunk
+            .iter()
+            .flat_map(|(c, f)| {
+                [
+                    Val::from(at),
+                    Val::from(actor.account),
+                    actor.name.as_str().into(),
+                    c.item.kind.code().into(),
+                    c.item.id.as_str().into(),
+                    c.action.code().into(),
+                    Val::from(f + 1),
+                ]
+            })
+            .collect();
+        for row in bind(sqlx::query(&sql), &vals).fetch_all(&mut *conn).await? {
+            set_ids.insert((row.try_get(1)?, row.try_get(2)?), row.try_get(0)?);
+        }
+    }
+    let mut fields: Vec<Val> = Vec::new();
+    for c in changes {
+        let key = (c.item.kind.code().to_owned(), c.item.id.as_str().to_owned());
+        let id = *set_ids.get(&key).ok_or_else(moved_meanwhile)?;
+        for f in &c.fields {
+            fields.extend([
+                Val::from(id),
+                f.field.as_str().into(),
+                Val::from(f.before.as_deref()),
+                Val::from(f.after.as_deref()),
+            ]);
+        }
+    }
+    for chunk in fields.chunks(4 * rows_per_statement(conn, 4)) {
+        let sql = format!(
+            "INSERT INTO change_field (change_set_id, field, before_value, after_value) VALUES {}",
+            tuples(chunk.len() / 4, 4)
+        );
+        bind(sqlx::query(&sql), chunk).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Moves each item's revision on from `from` (0: never written), as [`advance`] does one
+/// at a time.
+async fn advance_all(
+    conn: &mut AnyConnection,
+    changes: &[ItemChange],
+    from: &[i64],
+) -> Result<(), SaveError> {
+    let new: Vec<&ItemKey> = changes
+        .iter()
+        .zip(from)
+        .filter(|(_, f)| **f == 0)
+        .map(|(c, _)| &c.item)
+        .collect();
+    for chunk in new.chunks(rows_per_statement(conn, 2)) {
+        let values = (0..chunk.len())
+            .map(|r| {
+                format!(
+                    "(${}, ${}, 1, (SELECT version FROM data_version WHERE id = 1))",
+                    2 * r + 1,
+                    2 * r + 2
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO item_revision (item_kind, item_id, revision, version) VALUES {values} \
+             ON CONFLICT (item_kind, item_id) DO NOTHING"
+        );
+        let vals: Vec<Val> = chunk
+            .iter()
+            .flat_map(|k| [k.kind.code().into(), k.id.as_str().into()])
+            .collect();
+        let done = bind(sqlx::query(&sql), &vals).execute(&mut *conn).await?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(moved_meanwhile());
+        }
+    }
+    let old: Vec<(&ItemKey, i64)> = changes
+        .iter()
+        .zip(from)
+        .filter(|(_, f)| **f > 0)
+        .map(|(c, f)| (&c.item, *f))
+        .collect();
+    for chunk in old.chunks(rows_per_statement(conn, 3)) {
+        let sql = format!(
+            "UPDATE item_revision SET revision = revision + 1, \
+             version = (SELECT version FROM data_version WHERE id = 1) \
+             FROM (VALUES {}) AS moved \
+             WHERE item_revision.item_kind = moved.column1 \
+             AND item_revision.item_id = moved.column2 AND item_revision.revision = moved.column3",
+            tuples(chunk.len(), 3)
+        );
+        let vals: Vec<Val> = chunk
+            .iter()
+            .flat_map(|(k, f)| [k.kind.code().into(), k.id.as_str().into(), Val::from(*f)])
+            .collect();
+        let done = bind(sqlx::query(&sql), &vals).execute(&mut *conn).await?;
+        if done.rows_affected() != chunk.len() as u64 {
+            return Err(moved_meanwhile());
+        }
+    }
+    Ok(())
 }
 
 /// Releases a plan as it is in `set`: a new numbered version, recorded as published or
@@ -290,6 +438,7 @@ impl Store {
                 }
                 e => SaveError::from(e),
             })?;
+        let mut written = items;
         if let Some((plan, decided)) = release_plan {
             let plan = set
                 .plans
@@ -297,6 +446,18 @@ impl Store {
                 .find(|p| &p.id == plan)
                 .ok_or_else(|| sqlx::Error::RowNotFound)?;
             release(&mut tx, &edit.actor, edit.at, plan, decided).await?;
+            written.push(ItemKey::new(ItemKind::Plan, &plan.id));
+        }
+        // What each item now is, for other servers to catch up from (`Store::since`).
+        for key in &written {
+            sqlx::query(
+                "UPDATE item_revision SET content = $1 WHERE item_kind = $2 AND item_id = $3",
+            )
+            .bind(set.item_json(key))
+            .bind(key.kind.code())
+            .bind(key.id.as_str())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(revisions)
@@ -315,18 +476,25 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let before = crate::export::export(&mut tx).await?;
         let changes = crate::import::import(&mut tx, set).await?;
-        let after = crate::export::export(&mut tx).await?;
-        let mut changed_plans = Vec::new();
-        for change in item_changes(&before, &after) {
-            let from = revision(&mut tx, &change.item).await?;
-            if change.item.kind == ItemKind::Plan {
-                changed_plans.push(change.item.id.clone());
-            }
-            record(&mut tx, actor, at, &change, from)
-                .await
-                .map_err(SaveError::into_store)?;
-        }
+        // The record is the difference of the data as stored before and after, item by item;
+        // an import that wrote nothing has none and needs no second reading.
+        let (after, items) = if changes.total() == 0 {
+            (before, Vec::new())
+        } else {
+            let after = crate::export::export(&mut tx).await?;
+            let items = item_changes(&before, &after);
+            (after, items)
+        };
+        record_all(&mut tx, actor, at, &items)
+            .await
+            .map_err(SaveError::into_store)?;
+        let changed_plans: Vec<Slug> = items
+            .iter()
+            .filter(|c| c.item.kind == ItemKind::Plan)
+            .map(|c| c.item.id.clone())
+            .collect();
         release_unrecorded(&mut tx, actor, at, &after.plans, &changed_plans).await?;
+        crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(changes)
     }
@@ -349,6 +517,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
+        crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -489,7 +658,7 @@ pub(crate) async fn latest_releases(conn: &mut AnyConnection) -> Result<Vec<Rele
     rows.iter().map(release_row).collect()
 }
 
-fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
+pub(crate) fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
     let content: String = row.try_get(3)?;
     let plan = serde_json::from_str(&content).map_err(|e| {
         StoreError::Query(sqlx::Error::Decode(
@@ -505,17 +674,6 @@ fn release_row(row: &AnyRow) -> Result<Release, StoreError> {
     })
 }
 
-async fn released_or_edited(conn: &mut AnyConnection, plan: &Slug) -> sqlx::Result<bool> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM plan_release WHERE plan_slug = $1) \
-         + (SELECT COUNT(*) FROM change_set WHERE item_kind = 'plan' AND item_id = $1)",
-    )
-    .bind(plan.as_str())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Releases the plans (of `plans`) named in `changed`, and any never released nor edited.
 async fn release_unrecorded(
     conn: &mut AnyConnection,
@@ -524,8 +682,19 @@ async fn release_unrecorded(
     plans: &[Plan],
     changed: &[Slug],
 ) -> Result<(), StoreError> {
+    // One question for all plans, asked before any is released.
+    let known: HashSet<String> = sqlx::query_as::<_, (String,)>(
+        "SELECT plan_slug FROM plan_release \
+         UNION SELECT item_id FROM change_set WHERE item_kind = 'plan'",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(slug,)| slug)
+    .collect();
+    let changed: HashSet<&Slug> = changed.iter().collect();
     for plan in plans {
-        if changed.contains(&plan.id) || !released_or_edited(conn, &plan.id).await? {
+        if changed.contains(&plan.id) || !known.contains(plan.id.as_str()) {
             release(conn, actor, at, plan, false)
                 .await
                 .map_err(SaveError::into_store)?;

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 
 use common::{COUNTER, fresh, orebro, postgres_database};
 
-use rodtrad_domain::Status;
+use rodtrad_domain::{Action, ItemKey, ItemKind, Slug, Status};
 use rodtrad_format::SourceFile;
 use rodtrad_store::{Actor, Backend, Store};
 
@@ -210,6 +210,131 @@ async fn an_import_the_database_refuses_writes_nothing() {
             "{:?}: nothing may be half-written",
             store.backend()
         );
+    }
+}
+
+/// The Örebro set with `n` more activities, copies of one that has partners and serves goals,
+/// under new ids: more rows to a table than one statement of the import holds.
+fn with_copies(n: usize) -> rodtrad_domain::DataSet {
+    let mut set = orebro();
+    let template = set
+        .activities
+        .iter()
+        .find(|a| !a.partners.is_empty() && !a.serves.is_empty())
+        .expect("an activity with partners and goals")
+        .clone();
+    for k in 0..n {
+        let mut a = (*template).clone();
+        a.id = Slug::parse(&format!("kopia-{k:05}")).expect("slug");
+        a.title = format!("Kopia {k}");
+        set.activities.push(std::sync::Arc::new(a));
+    }
+    set
+}
+
+#[tokio::test]
+async fn a_set_larger_than_one_statement_is_imported_changed_and_recorded_in_full() {
+    const COPIES: usize = 5000;
+    let set = with_copies(COPIES);
+    let cli = Actor::command_line();
+    let fresh = fresh().await;
+    for store in &fresh.stores {
+        let b = store.backend();
+        let first = store.import(&set, &cli, 1).await.expect("import");
+        assert_eq!((first.updated, first.removed), (0, 0), "{b:?}");
+        assert_eq!(store.export().await.expect("export"), set, "{b:?}");
+        let again = store.import(&set, &cli, 2).await.expect("again");
+        assert_eq!(again.total(), 0, "{b:?}: {again:?}");
+
+        // Every copy renamed and without partners: more changed items than one statement of
+        // the record holds.
+        let mut changed = set.clone();
+        let mut partners = 0;
+        for a in &mut changed.activities {
+            if a.id.as_str().starts_with("kopia-") {
+                let a = std::sync::Arc::make_mut(a);
+                a.title.push_str(" (ändrad)");
+                partners += a.partners.len();
+                a.partners.clear();
+            }
+        }
+        let applied = store.import(&changed, &cli, 3).await.expect("the change");
+        assert_eq!(applied.created, 0, "{b:?}");
+        assert_eq!(applied.updated, COPIES as u64, "{b:?}");
+        assert_eq!(applied.removed, partners as u64, "{b:?}");
+        assert_eq!(store.export().await.expect("export"), changed, "{b:?}");
+
+        let revisions = store.revisions().await.expect("revisions");
+        let last = ItemKey::new(
+            ItemKind::Activity,
+            &Slug::parse(&format!("kopia-{:05}", COPIES - 1)).expect("slug"),
+        );
+        assert_eq!(revisions.get(&last), Some(&2), "{b:?}");
+        let copies_at_2 = revisions
+            .iter()
+            .filter(|(k, r)| k.id.as_str().starts_with("kopia-") && **r == 2)
+            .count();
+        assert_eq!(copies_at_2, COPIES, "{b:?}");
+        let record = store.changes_of(&last, 0).await.expect("record");
+        let actions: Vec<(Action, i64, i64)> = record
+            .iter()
+            .map(|c| (c.action, c.revision, c.at))
+            .collect();
+        assert_eq!(
+            actions,
+            vec![(Action::Created, 1, 1), (Action::Changed, 2, 3)],
+            "{b:?}"
+        );
+        let title = record[1]
+            .fields
+            .iter()
+            .find(|f| f.field == "title")
+            .expect("the title on record");
+        assert_eq!(
+            (title.before.as_deref(), title.after.as_deref()),
+            (
+                Some(format!("Kopia {}", COPIES - 1).as_str()),
+                Some(format!("Kopia {} (ändrad)", COPIES - 1).as_str())
+            ),
+            "{b:?}"
+        );
+        assert!(
+            record[0].fields.iter().any(|f| f.field == "title"),
+            "{b:?}: a created item has its fields on record"
+        );
+    }
+}
+
+/// A data set may name one partner of an activity twice (the format does not refuse it): it is
+/// stored once, at its later place, as writing the rows one by one always did, and not refused
+/// as a duplicate row.
+#[tokio::test]
+async fn a_list_naming_one_thing_twice_is_stored_once() {
+    let mut set = orebro();
+    let activity = set
+        .activities
+        .iter_mut()
+        .find(|a| a.partners.len() >= 2)
+        .map(std::sync::Arc::make_mut)
+        .expect("an activity with two partners");
+    let id = activity.id.clone();
+    let first = activity.partners[0].clone();
+    activity.partners.push(first.clone());
+    let mut expected = activity.partners.clone();
+    expected.remove(0);
+    let fresh = fresh().await;
+    for store in &fresh.stores {
+        store
+            .import(&set, &Actor::command_line(), 0)
+            .await
+            .expect("import");
+        let now = store.export().await.expect("export");
+        let stored = now
+            .activities
+            .iter()
+            .find(|a| a.id == id)
+            .expect("activity");
+        assert_eq!(stored.partners, expected, "{:?}", store.backend());
     }
 }
 

@@ -1,6 +1,15 @@
 //! The data set in memory, with the indexes the pages read by.
+//!
+//! A model is never changed once made: requests under way keep the one they started with. A
+//! change of the data makes a new one from the old ([`ReadModel::patched`]), sharing what did
+//! not change: the activities themselves (`Arc`), and the large indexes, which are persistent
+//! maps (`imbl`), so that a save among 100,000 activities costs its own few entries rather than
+//! a new index of everything.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use rodtrad_domain::Applied;
 
 use crate::cache::PageCache;
 
@@ -13,20 +22,60 @@ use rodtrad_domain::{
 pub struct ReadModel {
     pub set: DataSet,
     plans: HashMap<Slug, usize>,
-    activities: HashMap<Slug, usize>,
+    activities: imbl::HashMap<Slug, usize>,
     organisations: HashMap<Slug, usize>,
     perspectives: HashMap<Slug, usize>,
     /// Effect goal by id, with the (strategy, overarching goal) indices it sits under.
     effect_goals: HashMap<Slug, (usize, usize, usize)>,
     /// (plan index, node index) by goal reference.
     nodes: HashMap<GoalRef, (usize, usize)>,
-    /// Activities (by index) serving each goal.
-    serving: HashMap<GoalRef, Vec<usize>>,
+    /// Activities (by index, in stored order) serving each goal.
+    serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
     /// The pages rendered from this model so far.
     pub(crate) pages: PageCache,
     /// The revision of each item as this model has it (the working model only): what an edit
     /// made from this model is based on, for the items the person did not see in a form.
-    pub(crate) revisions: HashMap<ItemKey, i64>,
+    pub(crate) revisions: imbl::HashMap<ItemKey, i64>,
+}
+
+/// The small indexes, made anew with every model: plans, organisations, perspectives, goals.
+#[derive(Debug, Default)]
+struct Small {
+    plans: HashMap<Slug, usize>,
+    organisations: HashMap<Slug, usize>,
+    perspectives: HashMap<Slug, usize>,
+    effect_goals: HashMap<Slug, (usize, usize, usize)>,
+    nodes: HashMap<GoalRef, (usize, usize)>,
+}
+
+impl Small {
+    fn of(set: &DataSet) -> Self {
+        let mut effect_goals = HashMap::new();
+        for (si, s) in set.strategies.iter().enumerate() {
+            for (gi, g) in s.overarching_goals.iter().enumerate() {
+                for (ei, e) in g.effect_goals.iter().enumerate() {
+                    effect_goals.insert(e.id.clone(), (si, gi, ei));
+                }
+            }
+        }
+        let mut nodes = HashMap::new();
+        for (pi, p) in set.plans.iter().enumerate() {
+            for (ni, n) in p.nodes.iter().enumerate() {
+                let goal = GoalRef {
+                    plan: p.id.clone(),
+                    node: n.id.clone(),
+                };
+                nodes.insert(goal, (pi, ni));
+            }
+        }
+        Self {
+            plans: index(&set.plans, |p| &p.id),
+            organisations: index(&set.organisations, |o| &o.id),
+            perspectives: index(&set.perspectives, |p| &p.id),
+            effect_goals,
+            nodes,
+        }
+    }
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
@@ -39,44 +88,89 @@ fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
 
 impl ReadModel {
     pub fn new(set: DataSet) -> Self {
-        let mut effect_goals = HashMap::new();
-        for (si, s) in set.strategies.iter().enumerate() {
-            for (gi, g) in s.overarching_goals.iter().enumerate() {
-                for (ei, e) in g.effect_goals.iter().enumerate() {
-                    effect_goals.insert(e.id.clone(), (si, gi, ei));
-                }
-            }
-        }
-        let mut nodes = HashMap::new();
-        for (pi, p) in set.plans.iter().enumerate() {
-            for (ni, n) in p.nodes.iter().enumerate() {
-                nodes.insert(
-                    GoalRef {
-                        plan: p.id.clone(),
-                        node: n.id.clone(),
-                    },
-                    (pi, ni),
-                );
-            }
-        }
-        let mut serving: HashMap<GoalRef, Vec<usize>> = HashMap::new();
+        let mut serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>> = imbl::HashMap::new();
         for (i, a) in set.activities.iter().enumerate() {
             for g in &a.serves {
-                serving.entry(g.clone()).or_default().push(i);
+                Arc::make_mut(serving.entry(g.clone()).or_default()).push(i);
             }
         }
+        let activities = set
+            .activities
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        Self::with(set, activities, serving)
+    }
+
+    fn with(
+        set: DataSet,
+        activities: imbl::HashMap<Slug, usize>,
+        serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
+    ) -> Self {
+        let small = Small::of(&set);
         Self {
-            plans: index(&set.plans, |p| &p.id),
-            activities: index(&set.activities, |a| &a.id),
-            organisations: index(&set.organisations, |o| &o.id),
-            perspectives: index(&set.perspectives, |p| &p.id),
-            effect_goals,
-            nodes,
+            plans: small.plans,
+            activities,
+            organisations: small.organisations,
+            perspectives: small.perspectives,
+            effect_goals: small.effect_goals,
+            nodes: small.nodes,
             serving,
             set,
             pages: PageCache::default(),
-            revisions: HashMap::new(),
+            revisions: imbl::HashMap::new(),
         }
+    }
+
+    /// The model of `set`, which is this model's data set with the activities
+    /// `activities_applied` says
+    /// changed (and any other items changed: the small indexes are made anew). Shares with this
+    /// model everything that did not change; takes the whole way only when an activity was
+    /// removed, which moves the ones after it.
+    #[must_use]
+    pub fn patched(&self, set: DataSet, activities_applied: &[Applied]) -> Self {
+        if activities_applied
+            .iter()
+            .any(|a| matches!(a, Applied::Removed(_)))
+        {
+            let mut model = Self::new(set);
+            model.revisions = self.revisions.clone();
+            return model;
+        }
+        let mut activities = self.activities.clone();
+        let mut serving = self.serving.clone();
+        for a in activities_applied {
+            let i = match *a {
+                Applied::Replaced(i) => {
+                    for g in &self.set.activities[i].serves {
+                        if let Some(list) = serving.get_mut(g) {
+                            Arc::make_mut(list).retain(|&x| x != i);
+                        }
+                    }
+                    i
+                }
+                Applied::Appended(i) => {
+                    activities.insert(set.activities[i].id.clone(), i);
+                    i
+                }
+                Applied::Removed(_) | Applied::Nothing => continue,
+            };
+            for g in &set.activities[i].serves {
+                let list = Arc::make_mut(serving.entry(g.clone()).or_default());
+                if let Err(at) = list.binary_search(&i) {
+                    list.insert(at, i);
+                }
+            }
+        }
+        let mut model = Self::with(set, activities, serving);
+        model.revisions = self.revisions.clone();
+        model
+    }
+
+    /// Every item's revision as this model has it (the working model only).
+    pub fn all_revisions(&self) -> impl Iterator<Item = (&ItemKey, i64)> {
+        self.revisions.iter().map(|(k, r)| (k, *r))
     }
 
     /// An item's revision as this model has it (the working model only); 0 for one never
@@ -175,12 +269,20 @@ impl ReadModel {
             .filter(move |p| p.priority_area.as_ref() == Some(area))
     }
 
+    /// The indices of the activities that serve a goal, in stored order.
+    pub(crate) fn serving_indices(&self, goal: &GoalRef) -> impl Iterator<Item = usize> + '_ {
+        self.serving
+            .get(goal)
+            .into_iter()
+            .flat_map(|list| list.iter().copied())
+    }
+
     /// The activities that serve a goal.
     pub fn serving(&self, goal: &GoalRef) -> impl Iterator<Item = &Activity> {
         self.serving
             .get(goal)
             .into_iter()
-            .flatten()
+            .flat_map(|list| list.iter())
             .map(|&i| &*self.set.activities[i])
     }
 

@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use rodtrad_domain::{DataSet, GoalRef, Slug};
-use rodtrad_store::{Release, Snapshot, Store, StoreError};
+use rodtrad_domain::{Activity, Applied, DataSet, GoalRef, ItemKind, Slug};
+use rodtrad_store::{Release, Since, Snapshot, Store, StoreError, Written};
 
 use crate::model::ReadModel;
 use crate::session::Viewer;
@@ -32,6 +32,8 @@ pub struct AppState {
     models: Arc<RwLock<Arc<Models>>>,
     /// Held while the models are brought up to date: one catch-up at a time.
     catching_up: Arc<tokio::sync::Mutex<()>>,
+    /// How many times the whole database was read (for tests and diagnostics).
+    whole_reads: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// The data as each kind of viewer sees it, made from one reading of the store.
@@ -59,7 +61,7 @@ impl Models {
             .collect();
         let public = visible(&snapshot.set, &releases, |_| false);
         let mut working = ReadModel::new(snapshot.set);
-        working.revisions = snapshot.revisions;
+        working.revisions = snapshot.revisions.into_iter().collect();
         Self {
             version: snapshot.version,
             working: Arc::new(working),
@@ -67,6 +69,118 @@ impl Models {
             releases,
             mixed: Mutex::new(HashMap::new()),
         }
+    }
+}
+
+/// Beyond this many items written since the models were read, reading everything again is
+/// about as cheap as bringing them up to date item by item.
+const PATCH_LIMIT: usize = 5_000;
+
+impl Models {
+    /// These models brought up to `version` by the items written since, and the newest release
+    /// of each plan among them: the working model gets the items as written; the public one the
+    /// activities as visitors see them, refiltered where a plan's released goals changed.
+    fn patched(
+        &self,
+        version: i64,
+        items: Vec<Written>,
+        new_releases: Vec<Release>,
+    ) -> serde_json::Result<Self> {
+        let mut set = self.working.set.clone();
+        let mut revisions = self.working.revisions.clone();
+        let mut applied = Vec::new();
+        let mut moved = false;
+        for w in items {
+            if w.key.kind == ItemKind::Account {
+                revisions.insert(w.key, w.revision);
+                continue;
+            }
+            let done = set.apply(&w.key, w.content.as_deref())?;
+            let removed = matches!(done, Applied::Removed(_));
+            match w.key.kind {
+                ItemKind::Activity => {
+                    moved |= removed;
+                    applied.push(done);
+                }
+                ItemKind::Plan => moved |= removed,
+                _ => {}
+            }
+            revisions.insert(w.key, w.revision);
+        }
+        let mut releases = self.releases.clone();
+        let anew: Vec<Slug> = new_releases.iter().map(|r| r.plan.id.clone()).collect();
+        for r in new_releases {
+            releases.insert(r.plan.id.clone(), r);
+        }
+        let mut working = self.working.patched(set, &applied);
+        working.revisions = revisions;
+        let public = if moved {
+            // What moved the activities, or took a plan away: the public model made whole.
+            ReadModel::new(visible(&working.set, &releases, |_| false))
+        } else {
+            self.public_patched(&working, &releases, &applied, &anew)
+        };
+        Ok(Self {
+            version,
+            working: Arc::new(working),
+            public: Arc::new(public),
+            releases,
+            mixed: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The public model of `working`, from this one: the activities that changed, and those
+    /// that serve a plan released `anew`, seen again; the rest shared.
+    fn public_patched(
+        &self,
+        working: &ReadModel,
+        releases: &HashMap<Slug, Release>,
+        applied: &[Applied],
+        anew: &[Slug],
+    ) -> ReadModel {
+        let plans = seen_plans(&working.set, releases, |_| false);
+        let goals = Goals::of(&plans);
+        let mut again: std::collections::BTreeSet<usize> = applied
+            .iter()
+            .filter_map(|a| match *a {
+                Applied::Replaced(i) | Applied::Appended(i) => Some(i),
+                Applied::Removed(_) | Applied::Nothing => None,
+            })
+            .collect();
+        for plan in anew {
+            for model in [&self.working, working] {
+                for n in model.plan(plan.as_str()).map_or(&[][..], |p| &p.nodes) {
+                    let goal = GoalRef {
+                        plan: plan.clone(),
+                        node: n.id.clone(),
+                    };
+                    again.extend(working.serving_indices(&goal));
+                    again.extend(self.working.serving_indices(&goal));
+                }
+            }
+        }
+        let mut activities = self.public.set.activities.clone();
+        let mut seen = Vec::with_capacity(again.len());
+        for i in again {
+            let a = goals.activity(&working.set.activities[i]);
+            if i < activities.len() {
+                activities[i] = a;
+                seen.push(Applied::Replaced(i));
+            } else {
+                activities.push(a);
+                seen.push(Applied::Appended(i));
+            }
+        }
+        let set = DataSet {
+            name: working.set.name.clone(),
+            organisations: working.set.organisations.clone(),
+            perspectives: working.set.perspectives.clone(),
+            strategies: working.set.strategies.clone(),
+            activities,
+            follow_ups: goals.follow_ups(&working.set),
+            plans,
+        };
+        self.public.patched(set, &seen)
     }
 }
 
@@ -78,8 +192,30 @@ pub fn visible(
     releases: &HashMap<Slug, Release>,
     drafts: impl Fn(&Slug) -> bool,
 ) -> DataSet {
-    let mut set = working.clone();
-    set.plans = working
+    let plans = seen_plans(working, releases, drafts);
+    let goals = Goals::of(&plans);
+    DataSet {
+        name: working.name.clone(),
+        organisations: working.organisations.clone(),
+        perspectives: working.perspectives.clone(),
+        strategies: working.strategies.clone(),
+        activities: working
+            .activities
+            .iter()
+            .map(|a| goals.activity(a))
+            .collect(),
+        follow_ups: goals.follow_ups(working),
+        plans,
+    }
+}
+
+/// The plans a viewer sees: the drafts `drafts` accepts, the released version of the others.
+fn seen_plans(
+    working: &DataSet,
+    releases: &HashMap<Slug, Release>,
+    drafts: impl Fn(&Slug) -> bool,
+) -> Vec<rodtrad_domain::Plan> {
+    working
         .plans
         .iter()
         .filter_map(|p| {
@@ -89,27 +225,55 @@ pub fn visible(
                 releases.get(&p.id).map(|r| r.plan.clone())
             }
         })
-        .collect();
-    let goals: HashSet<(&Slug, &Slug)> = set
-        .plans
-        .iter()
-        .flat_map(|p| p.nodes.iter().map(move |n| (&p.id, &n.id)))
-        .collect();
-    let plans: HashSet<&Slug> = set.plans.iter().map(|p| &p.id).collect();
-    let seen = |g: &GoalRef| goals.contains(&(&g.plan, &g.node));
-    rodtrad_domain::change_where(
-        &mut set.activities,
-        |a| !a.serves.iter().all(seen),
-        |a| a.serves.retain(|g| seen(g)),
-    );
-    for f in &mut set.follow_ups {
-        f.plans.retain(|p| plans.contains(p));
-        if f.structure.as_ref().is_some_and(|s| !plans.contains(s)) {
-            f.structure = None;
+        .collect()
+}
+
+/// The goals and plans a viewer sees, for leaving out links to the others.
+struct Goals {
+    goals: HashSet<GoalRef>,
+    plans: HashSet<Slug>,
+}
+
+impl Goals {
+    fn of(plans: &[rodtrad_domain::Plan]) -> Self {
+        Self {
+            goals: plans
+                .iter()
+                .flat_map(|p| {
+                    p.nodes.iter().map(|n| GoalRef {
+                        plan: p.id.clone(),
+                        node: n.id.clone(),
+                    })
+                })
+                .collect(),
+            plans: plans.iter().map(|p| p.id.clone()).collect(),
         }
-        f.sections.retain(|s| seen(&s.node));
     }
-    set
+
+    /// The activity as seen: shared with the working one when it links to nothing unseen.
+    fn activity(&self, a: &Arc<Activity>) -> Arc<Activity> {
+        if a.serves.iter().all(|g| self.goals.contains(g)) {
+            return Arc::clone(a);
+        }
+        let mut seen = (**a).clone();
+        seen.serves.retain(|g| self.goals.contains(g));
+        Arc::new(seen)
+    }
+
+    fn follow_ups(&self, working: &DataSet) -> Vec<rodtrad_domain::FollowUp> {
+        let mut out = working.follow_ups.clone();
+        for f in &mut out {
+            f.plans.retain(|p| self.plans.contains(p));
+            if f.structure
+                .as_ref()
+                .is_some_and(|s| !self.plans.contains(s))
+            {
+                f.structure = None;
+            }
+            f.sections.retain(|s| self.goals.contains(&s.node));
+        }
+        out
+    }
 }
 
 impl AppState {
@@ -120,6 +284,7 @@ impl AppState {
             store,
             models: Arc::new(RwLock::new(Arc::new(models))),
             catching_up: Arc::new(tokio::sync::Mutex::new(())),
+            whole_reads: Arc::new(std::sync::atomic::AtomicUsize::new(1)),
         })
     }
 
@@ -134,10 +299,27 @@ impl AppState {
         }
         let _turn = self.catching_up.lock().await;
         // Another catch-up may have brought the models here while this one waited.
-        if stored <= self.version() {
+        let current = self.models();
+        if stored <= current.version {
             return Ok(());
         }
-        let models = Models::of(self.store.snapshot().await?);
+        let models = match self.store.since(current.version).await? {
+            Since::Items {
+                version,
+                items,
+                releases,
+            } if items.len() <= PATCH_LIMIT => {
+                current.patched(version, items, releases).map_err(|e| {
+                    // Only a database written by another program could hold such content.
+                    tracing::error!(error = %e, "an item written since does not read: reading all");
+                })
+            }
+            _ => Err(()),
+        };
+        let models = match models {
+            Ok(models) => models,
+            Err(()) => self.read_whole().await?,
+        };
         let mut slot = self
             .models
             .write()
@@ -152,12 +334,24 @@ impl AppState {
     /// application's back).
     pub async fn reload(&self) -> Result<(), StoreError> {
         let _turn = self.catching_up.lock().await;
-        let models = Models::of(self.store.snapshot().await?);
+        let models = self.read_whole().await?;
         *self
             .models
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(models);
         Ok(())
+    }
+
+    async fn read_whole(&self) -> Result<Models, StoreError> {
+        self.whole_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Models::of(self.store.snapshot().await?))
+    }
+
+    /// How many times this state has read the whole database (once to start; then only when
+    /// more changed than items can say, as an import).
+    pub fn whole_reads(&self) -> usize {
+        self.whole_reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn models(&self) -> Arc<Models> {
