@@ -4,7 +4,7 @@
 //   node a11y.mjs BASE_URL OUT_DIR PATH...
 // Exits 1 and prints the violations when axe-core finds any.
 import { mkdirSync } from 'node:fs';
-import { axe, launch, shotName } from './lib.mjs';
+import { axe, launch, shotName, watchPolicy } from './lib.mjs';
 
 const [base, outDir, ...paths] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -13,6 +13,7 @@ const browser = await launch();
 let failures = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await watchPolicy(page);
   for (const path of paths) {
     const response = await page.goto(base + path, { waitUntil: 'load' });
     const status = response ? response.status() : 0;

@@ -4,7 +4,7 @@
 //   node edit.mjs BASE_URL OUT_DIR EMAIL PASSWORD PATH...
 // Prints one JSON line per page and per step; exits 1 on any violation or failed step.
 import { mkdirSync } from 'node:fs';
-import { axe, launch, shotName } from './lib.mjs';
+import { axe, launch, shotName, watchPolicy } from './lib.mjs';
 
 const [base, outDir, email, password, ...paths] = process.argv.slice(2);
 mkdirSync(outDir, { recursive: true });
@@ -29,6 +29,7 @@ async function check(page, path, status) {
 
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await watchPolicy(page);
   await page.goto(`${base}/login`);
   await page.fill('#login-email', email);
   await page.fill('#login-password', password);

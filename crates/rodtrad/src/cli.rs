@@ -65,6 +65,14 @@ pub enum Command {
         /// The address and port to listen on.
         #[arg(long, env = "RODTRAD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
+        /// The address people open, as the TLS reverse proxy in front serves it
+        /// (`https://planer.region.se`).
+        #[arg(long, env = "RODTRAD_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Reverse proxies, besides this machine, whose `X-Forwarded-For` names the client
+        /// (IP addresses, separated by commas).
+        #[arg(long, env = "RODTRAD_TRUSTED_PROXIES")]
+        trusted_proxies: Option<String>,
     },
 }
 
@@ -87,5 +95,13 @@ pub enum UserCommand {
         /// An administrator, who may do everything (the first account should be one).
         #[arg(long)]
         admin: bool,
+    },
+    /// Make a link with which the person sets a new password: valid for a day and for one
+    /// use, printed here only. Hand it to them safely.
+    Reset {
+        email: String,
+        /// The site's address, for a whole link (`https://planer.region.se`).
+        #[arg(long, env = "RODTRAD_PUBLIC_URL")]
+        public_url: Option<String>,
     },
 }

@@ -8,7 +8,7 @@ use rodtrad_i18n::Lang;
 use rodtrad_store::{Backend, Changes, Store, StoreError};
 
 use crate::builtin;
-use crate::cli::{Args, AuditCommand, Command, UserCommand};
+use crate::cli::{Args, AuditCommand, Command};
 use crate::error::CliError;
 
 pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
@@ -88,17 +88,22 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Command::User {
-            command: UserCommand::Add { email, name, admin },
-        } => {
+        Command::User { command } => {
             let store = open(&args.database).await?;
-            let said = crate::user::add(&store, &email, name.as_deref(), admin, lang).await?;
-            println!("{said}");
+            println!("{}", crate::user::run(&store, command, lang).await?);
             Ok(())
         }
-        Command::Serve { bind } => {
+        Command::Serve {
+            bind,
+            public_url,
+            trusted_proxies,
+        } => {
+            let site = rodtrad_web::Site::new(public_url.as_deref(), trusted_proxies.as_deref())
+                .map_err(|e| {
+                    CliError::message("cli-public-url-invalid", vec![("detail", e.to_string())])
+                })?;
             let store = open(&args.database).await?;
-            crate::serve::run(store, &bind, lang).await
+            crate::serve::run(store, &bind, site, lang).await
         }
     }
 }

@@ -3,13 +3,13 @@
 
 use rodtrad_i18n::Lang;
 use rodtrad_store::Store;
-use rodtrad_web::AppState;
+use rodtrad_web::{AppState, Site};
 use tokio::net::TcpListener;
 
 use crate::commands::builtin_data_set;
 use crate::error::CliError;
 
-pub async fn run(store: Store, bind: &str, lang: Lang) -> Result<(), CliError> {
+pub async fn run(store: Store, bind: &str, site: Site, lang: Lang) -> Result<(), CliError> {
     init_logging();
     if store.is_empty().await.map_err(|e| db_failed(&e))? {
         let changes = store
@@ -40,12 +40,22 @@ pub async fn run(store: Store, bind: &str, lang: Lang) -> Result<(), CliError> {
     let address = listener
         .local_addr()
         .map_or_else(|_| bind.to_owned(), |a| a.to_string());
+    // Reached from other machines over plain HTTP, browsers drop the Secure cookies and no
+    // one can log in: said at start, on the terminal and in the log, and on the log-in page.
+    if let Ok(bound) = listener.local_addr()
+        && rodtrad_web::exposed(&bound)
+        && !site.https()
+    {
+        let warning = lang.format("cli-plain-http", &[("bind", bound.to_string())]);
+        eprintln!("{warning}");
+        tracing::warn!(address = %bound, "served over plain HTTP beyond this machine: log-in will not work without a TLS proxy in front and RODTRAD_PUBLIC_URL");
+    }
     println!(
         "{}",
         lang.format("cli-serving", &[("url", format!("http://{address}/"))])
     );
-    tracing::info!(%address, "listening");
-    rodtrad_web::serve(listener, state, shutdown_signal())
+    tracing::info!(%address, public_url = ?site.public_url(), "listening");
+    rodtrad_web::serve_site(listener, state, site, shutdown_signal())
         .await
         .map_err(|e| CliError::message("cli-serve-failed", vec![("detail", e.to_string())]))?;
     tracing::info!("stopped");

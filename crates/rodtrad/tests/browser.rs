@@ -40,6 +40,9 @@ const FORMS: &[&str] = &[
     "/admin/accounts",
     "/admin/accounts/1",
     "/history/activity/brukarinflytandesamordnare-bisam",
+    "/history/account/1",
+    "/account",
+    "/account?lang=en",
 ];
 
 /// Whether Chromium and the npm packages are there; without them the tests say so and pass,
@@ -85,13 +88,29 @@ fn the_edit_flows_pass_axe_core_in_chromium() {
         add.wait().expect("wait").success(),
         "the administrator is made"
     );
+    // The page a one-time link to set a new password leads to, as `user reset` prints it.
+    let reset = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+        .args(["user", "reset", "admin@region.se"])
+        .current_dir(server.dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("RODTRAD_PUBLIC_URL")
+        .output()
+        .expect("user reset");
+    let said = String::from_utf8_lossy(&reset.stdout);
+    let link = said
+        .lines()
+        .find(|l| l.starts_with("/reset/"))
+        .unwrap_or_else(|| panic!("a link: {said}"))
+        .to_owned();
+    let mut paths: Vec<String> = FORMS.iter().map(|p| (*p).to_owned()).collect();
+    paths.push(link);
     let out_dir = root.join("target/browser-screens");
     let output = Command::new("node")
         .arg(root.join("tests/browser/edit.mjs"))
         .arg(format!("http://{}", server.address))
         .arg(&out_dir)
         .args(["admin@region.se", password])
-        .args(FORMS)
+        .args(&paths)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -103,7 +122,7 @@ fn the_edit_flows_pass_axe_core_in_chromium() {
     let clean = |l: &&str| l.contains("\"violations\":0") && l.contains("\"status\":");
     assert_eq!(
         stdout.lines().filter(clean).count(),
-        FORMS.len() + 1,
+        paths.len() + 1,
         "every form, and the form showing errors, without violations: {stdout}"
     );
     for step in ["login", "refused", "saved", "published"] {

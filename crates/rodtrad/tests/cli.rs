@@ -447,3 +447,101 @@ fn the_record_of_changes_is_exported_apart_on_every_backend() {
         );
     }
 }
+
+#[test]
+fn user_reset_prints_a_one_time_link_and_guessable_passwords_are_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path(), "resets") {
+        let add = |email: &str, password: &str| {
+            rodtrad_with_stdin(
+                &["--database", db.as_str(), "user", "add", email],
+                dir.path(),
+                password,
+            )
+        };
+        let weak = add("bo@region.se", "password1234\n");
+        assert_eq!(weak.status.code(), Some(1));
+        assert!(
+            stderr(&weak).contains("för lätt att gissa"),
+            "{}",
+            stderr(&weak)
+        );
+        let own = add("bo.berg@region.se", "bo.berg@region.se\n");
+        assert_eq!(own.status.code(), Some(1));
+        assert!(
+            stderr(&own).contains("e-postadress eller namn"),
+            "{}",
+            stderr(&own)
+        );
+        assert!(add("bo@region.se", "ett långt lösenord\n").status.success());
+
+        let reset = |args: &[&str]| {
+            let mut all = vec!["--database", db.as_str(), "user", "reset"];
+            all.extend_from_slice(args);
+            rodtrad_with_stdin(&all, dir.path(), "")
+        };
+        let unknown = reset(&["ingen@region.se"]);
+        assert_eq!(unknown.status.code(), Some(1));
+        assert!(stderr(&unknown).contains("inget konto för ingen@region.se"));
+        let bare = reset(&["bo@region.se"]);
+        assert!(bare.status.success(), "{}", stderr(&bare));
+        assert!(stdout(&bare).lines().any(|l| l.starts_with("/reset/")));
+        assert!(stdout(&bare).contains("RODTRAD_PUBLIC_URL"));
+        let whole = reset(&["--public-url", "https://planer.region.se", "bo@region.se"]);
+        let said = stdout(&whole);
+        let link = said
+            .lines()
+            .find(|l| l.starts_with("https://planer.region.se/reset/"))
+            .unwrap_or_else(|| panic!("{said}"));
+        let token = link.rsplit('/').next().expect("token");
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            let store = rodtrad_store::Store::open(&db).await.expect("open");
+            let hash = rodtrad_auth::token_hash(token);
+            let account = store
+                .password_reset(&hash, rodtrad_auth::now())
+                .await
+                .expect("query")
+                .expect("the newest link is valid");
+            assert_eq!(account.email, "bo@region.se");
+            store.close().await;
+        });
+        let bad = reset(&["--public-url", "planer.region.se/app", "bo@region.se"]);
+        assert_eq!(bad.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn serving_plain_http_to_other_machines_is_warned_of_at_start() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+        .args(["serve", "--bind", "0.0.0.0:0"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("RODTRAD_PUBLIC_URL")
+        .env("LANG", "C")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    child.wait().expect("wait");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    assert!(log.contains("okrypterad http"), "{log}");
+    assert!(log.contains("RODTRAD_PUBLIC_URL"), "{log}");
+}

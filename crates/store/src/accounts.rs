@@ -1,4 +1,4 @@
-//! Accounts, their roles, log-in sessions and failed log-ins.
+//! Accounts, their roles and log-in sessions (failed log-ins and new passwords: `security.rs`).
 //!
 //! The store keeps only what it is given: passwords arrive hashed and session tokens as their
 //! hashes, so neither a password nor a usable token is ever written to the database.
@@ -61,7 +61,7 @@ async fn grants_in(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<Gran
     Ok(grants)
 }
 
-async fn record_account(
+pub(crate) async fn record_account(
     conn: &mut AnyConnection,
     actor: &Actor,
     at: i64,
@@ -110,9 +110,9 @@ pub struct Session {
     pub expires_at: i64,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, email, name, is_admin, disabled";
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, email, name, is_admin, disabled";
 
-fn account(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
+pub(crate) fn account(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
     Ok(Account {
         id: row.try_get(0)?,
         email: row.try_get(1)?,
@@ -378,43 +378,6 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_session WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Failed log-ins for an address in a row, and when the last one was.
-    pub async fn login_failures(&self, email: &str) -> Result<(u32, i64), StoreError> {
-        let row =
-            sqlx::query("SELECT failures, last_failure_at FROM login_failure WHERE email = $1")
-                .bind(email.trim().to_lowercase())
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(match row {
-            Some(r) => (
-                u32::try_from(r.try_get::<i64, _>(0)?).unwrap_or(u32::MAX),
-                r.try_get(1)?,
-            ),
-            None => (0, 0),
-        })
-    }
-
-    pub async fn record_login_failure(&self, email: &str, now: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (email) DO UPDATE \
-             SET failures = login_failure.failures + 1, last_failure_at = $2",
-        )
-        .bind(email.trim().to_lowercase())
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failure WHERE email = $1")
-            .bind(email.trim().to_lowercase())
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -9,6 +9,7 @@ mod accounts;
 mod export;
 mod import;
 mod record;
+mod security;
 mod since;
 mod sql;
 
@@ -22,6 +23,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
+pub use security::Attempts;
 pub use since::{Since, Written};
 pub use sql::Changes;
 

@@ -375,7 +375,7 @@ fn the_migrations_of_both_backends_describe_the_same_schema() {
 }
 
 #[tokio::test]
-async fn accounts_roles_sessions_and_failed_logins() {
+async fn accounts_roles_and_sessions() {
     use rodtrad_domain::{Role, Slug};
     use rodtrad_store::{Grant, StoreError};
     let cli = Actor::command_line();
@@ -445,30 +445,50 @@ async fn accounts_roles_sessions_and_failed_logins() {
                 .expect("query")
                 .is_none()
         );
+    }
+}
 
-        assert_eq!(
-            store.login_failures("bo@kommun.se").await.expect("q"),
-            (0, 0)
+#[tokio::test]
+async fn failed_logins_are_counted_by_compare_and_set() {
+    let fresh = fresh().await;
+    for store in &fresh.stores {
+        let key = "bo@kommun.se from 192.0.2.1";
+        assert_eq!(store.login_attempts(key).await.expect("q"), None);
+        assert!(
+            store
+                .count_login_attempt(key, None, 1, 10)
+                .await
+                .expect("count")
         );
-        store
-            .record_login_failure("BO@kommun.se", 10)
-            .await
-            .expect("fail");
-        store
-            .record_login_failure("bo@kommun.se", 12)
-            .await
-            .expect("fail");
-        assert_eq!(
-            store.login_failures("bo@kommun.se").await.expect("q"),
-            (2, 12)
+        let seen = store.login_attempts(key).await.expect("q");
+        assert!(
+            !store
+                .count_login_attempt(key, None, 1, 11)
+                .await
+                .expect("count"),
+            "counted meanwhile"
         );
-        store
-            .clear_login_failures("bo@kommun.se")
-            .await
-            .expect("clear");
-        assert_eq!(
-            store.login_failures("bo@kommun.se").await.expect("q"),
-            (0, 0)
+        assert!(
+            store
+                .count_login_attempt(key, seen, 2, 12)
+                .await
+                .expect("count")
         );
+        assert!(
+            !store
+                .count_login_attempt(key, seen, 2, 13)
+                .await
+                .expect("count"),
+            "stale count"
+        );
+        assert_eq!(
+            store.login_attempts(key).await.expect("q"),
+            Some(rodtrad_store::Attempts {
+                failures: 2,
+                last_failure_at: 12
+            })
+        );
+        store.clear_login_attempts(key).await.expect("clear");
+        assert_eq!(store.login_attempts(key).await.expect("q"), None);
     }
 }

@@ -86,6 +86,14 @@ pub fn router(state: AppState) -> Router {
         .route("/history/{kind}/{id}", get(edit::history::item))
         .route("/accounts/{id}/history", get(edit::history::person))
         .route("/logout", post(pages::login::logout))
+        .route(
+            "/account",
+            get(pages::account::show).post(pages::account::change),
+        )
+        .route(
+            "/reset/{token}",
+            get(pages::account::reset_form).post(pages::account::reset),
+        )
         .route("/healthz", get(healthz))
         .fallback(not_found)
         // Outermost last: the session is found first, then forms are checked for forgery.
@@ -94,6 +102,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session::resolve,
         ))
+        .layer(middleware::from_fn(crate::headers::secure))
         .with_state(state)
 }
 

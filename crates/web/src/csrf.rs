@@ -3,7 +3,8 @@
 //! Every form that is posted carries a `csrf` field. For a signed-in person it must equal the
 //! token stored with their session; before signing in (the log-in form) it must equal the
 //! `rodtrad_csrf` cookie, which another site can neither read nor set. A browser's `Origin`
-//! header, when sent, must name this site too. The check sits in front of every route, so no
+//! header, when sent, must name this site too, scheme included (`site.rs`): a page on the
+//! plain-HTTP twin of the site, which anyone on the network can forge, is another site. The check sits in front of every route, so no
 //! handler can forget it.
 
 use axum::body::{Body, to_bytes};
@@ -27,23 +28,6 @@ fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
-}
-
-/// Whether the `Origin` header, if there is one, names the host the request was sent to.
-fn same_origin(request: &Request) -> bool {
-    let Some(origin) = request.headers().get(header::ORIGIN) else {
-        return true;
-    };
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest);
-    matches!((origin_host, host), (Some(o), Some(h)) if o == h)
 }
 
 pub async fn verify(request: Request, next: Next) -> Response {
@@ -70,7 +54,8 @@ pub async fn verify(request: Request, next: Next) -> Response {
             .get(CSRF_COOKIE)
             .map(|c| c.value().to_owned()),
     };
-    if !same_origin(&request) {
+    let (site, _) = crate::site::of_request(&request);
+    if !site.same_origin(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused: a form posted from another site");
         return AppError::Forbidden(lang).into_response();
     }

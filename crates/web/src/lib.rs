@@ -11,13 +11,16 @@ mod cache;
 mod csrf;
 mod edit;
 mod error;
+mod headers;
 mod lang;
 mod model;
 mod pages;
 mod session;
+mod site;
 mod state;
 mod timeline;
 
 pub use app::{router, serve};
 pub use model::ReadModel;
+pub use site::{Site, SiteError, exposed, serve as serve_site};
 pub use state::{AppState, watch};

@@ -99,8 +99,10 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         (format!("/admin/accounts/{account}"), &[Admin]),
         (format!("/history/plan/{PLAN}"), &[Reader, Owner, Admin]),
         (format!("/history/activity/{ACTIVITY}"), SIGNED_IN),
-        // The account is the reader's own: they may see what they changed.
+        // The account is the reader's own: they may see what they changed, and its record.
         (format!("/accounts/{account}/history"), &[Reader, Admin]),
+        (format!("/history/account/{account}"), &[Reader, Admin]),
+        ("/account".into(), SIGNED_IN),
         (format!("/plans/{PLAN}"), EVERYONE),
         (format!("/plans/{PLAN}/versions"), EVERYONE),
         (format!("/plans/{PLAN}/versions/1"), EVERYONE),
@@ -128,10 +130,11 @@ fn forms(account: i64) -> Vec<Case> {
             &[Contributor, Admin],
         ),
         ("/new/activity".into(), empty.clone(), &[Contributor, Admin]),
+        // The activity serves goals of plans the contributor does not keep.
         (
             format!("/remove/activity/{ACTIVITY}"),
             stale.clone(),
-            &[Contributor, Admin],
+            &[Admin],
         ),
         (format!("/edit/organisation/{ORG}"), empty.clone(), &[Admin]),
         ("/new/organisation".into(), empty.clone(), &[Admin]),
@@ -214,6 +217,7 @@ fn forms(account: i64) -> Vec<Case> {
             vec![("do", "nothing")],
             &[Admin],
         ),
+        ("/account".into(), vec![("do", "nothing")], SIGNED_IN),
     ]
 }
 

@@ -415,3 +415,65 @@ edit-version-date = Version { $n }: date
 edit-version-body = Version { $n }: decided by
 edit-version-decided-on = Version { $n }: date of the decision
 edit-version-note = Version { $n }: note
+
+## Security (issue 10): passwords, one's own account, links to set a new password, log-in over http
+kind-account = account
+login-insecure = This page is opened over unencrypted http at an address other than this computer's. The browser will not keep the log-in then, so logging in cannot work. Open the site over https (behind a reverse proxy with TLS, with RODTRAD_PUBLIC_URL set to that address) or at http://localhost.
+password-too-short = The password must have at least { $min } characters.
+password-too-long = The password is too long.
+password-blank = The password cannot be only spaces or invisible characters.
+password-personal = The password cannot be the account's e-mail address or name.
+password-guessable = The password is too easy to guess: it is common, has leaked or follows a pattern. Choose a longer phrase of unrelated words.
+password-mismatch = The passwords differ.
+account-link = My account
+account-title = My account
+account-record = Details
+account-name = Name
+account-no-name = no name given
+account-kind = Kind of account
+account-admin = administrator
+account-regular = ordinary account
+account-roles = My roles
+account-no-roles = You have no roles. You can read everything that is published.
+account-history = What I have changed
+account-password = Change password
+account-password-intro = A new password signs you out everywhere but here. At least { $min } characters; a phrase of several words is easy to remember and hard to guess.
+account-old-password = Current password
+account-new-password = New password
+account-new-password-again = New password again
+account-password-submit = Change password
+account-password-wrong = The current password is not right.
+account-password-changed = The password is changed. You are signed out everywhere but here.
+account-sessions = Sessions
+account-sessions-count = { $count ->
+    [one] You are signed in in one place: here.
+   *[other] You are signed in in { $count } places, this one included.
+}
+account-end-others = Sign out everywhere but here
+account-others-ended = You are signed out everywhere but here.
+reset-title = Choose a new password
+reset-intro = Choose a new password for { $email }. Every session of the account ends, and then you log in with the new password.
+reset-invalid = This link is not valid: it has been used, has expired or is wrong. Ask an administrator for a new one.
+reset-submit = Save the new password
+reset-done = The password is saved. Log in with the new password.
+accounts-reset = Link to set a new password
+accounts-reset-intro = Make a link that the person uses once to choose a new password. It is valid for { $hours } hours; a new link replaces the last. Hand it to the person themselves, safely.
+accounts-reset-submit = Make a link
+accounts-reset-issued = The link for { $email } is valid until { $expires }:
+history-hidden = (a goal you cannot see)
+remove-serves = The activity serves these goals, which lose it if it is removed:
+remove-serves-hidden = { $count ->
+    [one] one goal in a plan you cannot see
+   *[other] { $count } goals in plans you cannot see
+}
+remove-needs-rights = Only the owner of the plan { $plan } (or an administrator) can remove an activity that serves its goals.
+remove-needs-rights-hidden = The activity serves goals in plans you have no rights to; only an administrator can remove it.
+cli-reset-issued = A link to choose a new password for { $email }, valid until { $expires } and for one use:
+cli-reset-no-public-url = (Set RODTRAD_PUBLIC_URL to the site's address to make the link whole.)
+cli-account-unknown = there is no account for { $email }
+cli-password-blank = the password cannot be only spaces or invisible characters
+cli-password-personal = the password cannot be the account's e-mail address or name
+cli-password-guessable = the password is too easy to guess (common, leaked or a pattern); choose a longer phrase of unrelated words
+cli-public-url-invalid = RODTRAD_PUBLIC_URL must be an address like https://plans.region.se, without a path: { $detail }
+cli-plain-http = Warning: { $bind } is reached from other computers over unencrypted http. Browsers will not keep the log-in then (the cookies are Secure). Put a reverse proxy with TLS in front and set RODTRAD_PUBLIC_URL to its https address.
+history-hidden-plan = (a plan you cannot see)

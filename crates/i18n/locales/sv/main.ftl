@@ -415,3 +415,65 @@ edit-version-date = Version { $n }: datum
 edit-version-body = Version { $n }: beslutad av
 edit-version-decided-on = Version { $n }: beslutsdatum
 edit-version-note = Version { $n }: anteckning
+
+## Säkerhet (ärende 10): lösenord, det egna kontot, länkar för nytt lösenord, inloggning över http
+kind-account = konto
+login-insecure = Sidan är öppnad över okrypterad http på en adress som inte är den här datorns. Webbläsaren sparar då inte inloggningen, så det går inte att logga in. Öppna webbplatsen med https (bakom en omvänd proxy med TLS och RODTRAD_PUBLIC_URL satt till den adressen) eller på http://localhost.
+password-too-short = Lösenordet måste ha minst { $min } tecken.
+password-too-long = Lösenordet är för långt.
+password-blank = Lösenordet får inte bara vara blanksteg eller osynliga tecken.
+password-personal = Lösenordet får inte vara kontots e-postadress eller namn.
+password-guessable = Lösenordet är för lätt att gissa: det är vanligt, har läckt eller följer ett mönster. Välj en längre fras av ord som inte hör ihop.
+password-mismatch = Lösenorden är inte lika.
+account-link = Mitt konto
+account-title = Mitt konto
+account-record = Uppgifter
+account-name = Namn
+account-no-name = inget namn angivet
+account-kind = Typ av konto
+account-admin = administratör
+account-regular = vanligt konto
+account-roles = Mina roller
+account-no-roles = Du har inga roller. Du kan läsa allt som är publicerat.
+account-history = Det jag har ändrat
+account-password = Byt lösenord
+account-password-intro = Ett nytt lösenord loggar ut dig överallt utom här. Minst { $min } tecken; en fras av flera ord är lätt att minnas och svår att gissa.
+account-old-password = Nuvarande lösenord
+account-new-password = Nytt lösenord
+account-new-password-again = Nytt lösenord igen
+account-password-submit = Byt lösenord
+account-password-wrong = Det nuvarande lösenordet stämmer inte.
+account-password-changed = Lösenordet är bytt. Du är utloggad överallt utom här.
+account-sessions = Inloggningar
+account-sessions-count = { $count ->
+    [one] Du är inloggad på ett ställe: här.
+   *[other] Du är inloggad på { $count } ställen, det här inräknat.
+}
+account-end-others = Logga ut överallt utom här
+account-others-ended = Du är utloggad överallt utom här.
+reset-title = Välj ett nytt lösenord
+reset-intro = Välj ett nytt lösenord för { $email }. Alla inloggningar på kontot avslutas, och sedan loggar du in med det nya lösenordet.
+reset-invalid = Länken gäller inte: den är redan använd, har gått ut eller är fel. Be en administratör om en ny.
+reset-submit = Spara det nya lösenordet
+reset-done = Lösenordet är sparat. Logga in med det nya lösenordet.
+accounts-reset = Länk för nytt lösenord
+accounts-reset-intro = Skapa en länk som personen använder en gång för att välja ett nytt lösenord. Den gäller i { $hours } timmar; en ny länk ersätter den förra. Lämna den till personen själv, på ett säkert sätt.
+accounts-reset-submit = Skapa en länk
+accounts-reset-issued = Länken för { $email } gäller till { $expires }:
+history-hidden = (ett mål som du inte kan se)
+remove-serves = Aktiviteten bidrar till de här målen, som förlorar den om den tas bort:
+remove-serves-hidden = { $count ->
+    [one] ett mål i en plan som du inte kan se
+   *[other] { $count } mål i planer som du inte kan se
+}
+remove-needs-rights = Bara den som äger planen { $plan } (eller en administratör) kan ta bort en aktivitet som bidrar till dess mål.
+remove-needs-rights-hidden = Aktiviteten bidrar till mål i planer som du inte har behörighet till; bara en administratör kan ta bort den.
+cli-reset-issued = En länk för att välja nytt lösenord för { $email }, som gäller till { $expires } och kan användas en gång:
+cli-reset-no-public-url = (Sätt RODTRAD_PUBLIC_URL till webbplatsens adress så att länken blir hel.)
+cli-account-unknown = det finns inget konto för { $email }
+cli-password-blank = lösenordet får inte bara vara blanksteg eller osynliga tecken
+cli-password-personal = lösenordet får inte vara kontots e-postadress eller namn
+cli-password-guessable = lösenordet är för lätt att gissa (vanligt, läckt eller ett mönster); välj en längre fras av ord som inte hör ihop
+cli-public-url-invalid = RODTRAD_PUBLIC_URL ska vara en adress som https://planer.region.se, utan sökväg: { $detail }
+cli-plain-http = Varning: { $bind } nås från andra datorer över okrypterad http. Webbläsare sparar då inte inloggningen (kakorna är Secure). Ställ en omvänd proxy med TLS framför och sätt RODTRAD_PUBLIC_URL till adressen med https.
+history-hidden-plan = (en plan som du inte kan se)

@@ -8,10 +8,15 @@ use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{Role, Slug, Vocabulary};
 use rodtrad_store::{Account, Grant, StoreError};
 
+use axum::http::HeaderMap;
+
+use crate::edit::history::when;
 use crate::edit::{Choice, Input, Problems, actor, refuse, saved};
 use crate::error::AppError;
+use crate::pages::account::password_problem;
 use crate::pages::{Page, respond};
 use crate::session::Viewer;
+use crate::site::Reached;
 use crate::state::AppState;
 
 struct Row {
@@ -42,6 +47,9 @@ struct AccountPage {
     history: String,
     action: String,
     problems: Problems,
+    reset_intro: String,
+    /// A link to set a new password, just made: the link and until when it is valid.
+    reset: Option<(String, String)>,
 }
 
 impl AccountsPage {
@@ -73,7 +81,7 @@ fn csrf(viewer: &Viewer) -> String {
 }
 
 /// A role in words, with what it reaches.
-fn role_text(state: &AppState, viewer: &Viewer, g: &Grant) -> String {
+pub fn role_text(state: &AppState, viewer: &Viewer, g: &Grant) -> String {
     let working = state.working();
     let scope = if g.role.scoped_to_organisation() {
         working.org_name(&g.scope)
@@ -164,14 +172,9 @@ pub async fn create(
         .find(|(k, _)| k == "password")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    if rodtrad_auth::check_new_password(&password).is_err() {
-        problems.add(
-            "password",
-            lang.format(
-                "accounts-bad-password",
-                &[("min", rodtrad_auth::MIN_PASSWORD_LENGTH.to_string())],
-            ),
-        );
+    let name = input.text("name");
+    if let Err(e) = rodtrad_auth::check_new_password(&password, &email, name.as_deref()) {
+        problems.add("password", password_problem(lang, &e));
     }
     if !problems.is_empty() {
         return list_page(
@@ -187,7 +190,6 @@ pub async fn create(
         Ok(h) => h,
         Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
     };
-    let name = input.text("name");
     let admin = input.text("admin").is_some();
     match state
         .store()
@@ -224,6 +226,17 @@ async fn account_page(
     viewer: &Viewer,
     id: i64,
     problems: Problems,
+    status: StatusCode,
+) -> Response {
+    account_page_with(state, viewer, id, problems, None, status).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    problems: Problems,
+    reset: Option<(String, String)>,
     status: StatusCode,
 ) -> Response {
     let lang = viewer.lang;
@@ -274,6 +287,14 @@ async fn account_page(
         history: page.href(&format!("/accounts/{id}/history")),
         action: page.href(&path),
         problems,
+        reset_intro: lang.format(
+            "accounts-reset-intro",
+            &[(
+                "hours",
+                (rodtrad_auth::RESET_LINK_SECONDS / 3600).to_string(),
+            )],
+        ),
+        reset,
         account,
         page,
     };
@@ -295,11 +316,57 @@ pub async fn show(
     account_page(&state, &viewer, id, Problems::default(), StatusCode::OK).await
 }
 
+/// Makes a link to set a new password for the account and shows it, once, to the
+/// administrator: the store keeps only the token's hash.
+async fn issue_reset(
+    state: &AppState,
+    viewer: &Viewer,
+    reached: &Reached,
+    headers: &HeaderMap,
+    id: i64,
+) -> Response {
+    let lang = viewer.lang;
+    let token = match rodtrad_auth::new_token() {
+        Ok(t) => t,
+        Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
+    };
+    let now = rodtrad_auth::now();
+    let expires = now + rodtrad_auth::RESET_LINK_SECONDS;
+    let hash = rodtrad_auth::token_hash(&token);
+    match state
+        .store()
+        .issue_password_reset(id, &hash, now, expires, &actor(viewer))
+        .await
+    {
+        Ok(Some(account)) => {
+            tracing::info!(email = %account.email, "a link to set a new password made");
+            let link = format!("{}/reset/{token}", reached.site.base_url(headers));
+            let issued = lang.format(
+                "accounts-reset-issued",
+                &[("email", account.email), ("expires", when(expires))],
+            );
+            account_page_with(
+                state,
+                viewer,
+                id,
+                Problems::default(),
+                Some((issued, link)),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Ok(None) => AppError::NotFound(lang).into_response(),
+        Err(e) => failed(viewer, &e),
+    }
+}
+
 /// `POST /admin/accounts/{id}`: give a role, take one back, or change the account's state;
 /// the button pressed (`do`) says which.
 pub async fn change(
     State(state): State<AppState>,
     viewer: Viewer,
+    reached: Reached,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Posted(input): Posted<Input>,
 ) -> Response {
@@ -347,6 +414,7 @@ pub async fn change(
             };
             state.store().grant(id, &g, &who, now).await
         }
+        Some("reset") => return issue_reset(&state, &viewer, &reached, &headers, id).await,
         Some("revoke") => match grant() {
             Some(g) => state.store().revoke(id, &g, &who, now).await,
             None => return AppError::BadRequest(lang).into_response(),

@@ -1,8 +1,13 @@
 //! The record of changes as pages: one item's history, and what one person has changed.
 //!
 //! The record is not published: it holds drafts' values. A signed-in person sees the history
-//! of what they may see the drafts of (every item but a plan they have no role on), and an
-//! administrator, or the person themselves, sees what a person has changed.
+//! of what they may see the drafts of (every item but a plan they have no role on, or another
+//! person's account), and an administrator, or the person themselves, sees what a person has
+//! changed and their account's record. Where the record of an item they may see names a goal
+//! or plan they may not (an activity linked to a goal that is only in a draft), the name is
+//! left out: no history shows what the person could not read on the plan itself.
+
+use std::collections::HashSet;
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -61,16 +66,103 @@ pub fn rows(fields: &[FieldChange]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn entries(page: &Page, changes: &[ChangeSet]) -> Vec<Entry> {
+/// What of the record a viewer may read: everything for an administrator; for others, the
+/// goals and plans of the data as they see it.
+struct Sight {
+    admin: bool,
+    own: Option<i64>,
+    access: rodtrad_auth::Access,
+    goals: HashSet<(String, String)>,
+    plans: HashSet<String>,
+}
+
+impl Sight {
+    fn of(state: &AppState, viewer: &Viewer) -> Self {
+        let access = viewer.access();
+        let model = state.model_for(viewer);
+        Sight {
+            admin: access.admin,
+            own: viewer.session.as_ref().map(|s| s.account.id),
+            goals: model
+                .set
+                .plans
+                .iter()
+                .flat_map(|p| p.nodes.iter().map(|n| (p.id.to_string(), n.id.to_string())))
+                .collect(),
+            plans: model.set.plans.iter().map(|p| p.id.to_string()).collect(),
+            access,
+        }
+    }
+
+    /// Whether the viewer may read this item's record at all.
+    fn item(&self, item: &ItemKey) -> bool {
+        match item.kind {
+            ItemKind::Plan => self.access.sees_drafts_of(&item.id),
+            ItemKind::Account => {
+                self.admin
+                    || self
+                        .own
+                        .is_some_and(|id| id.to_string() == item.id.as_str())
+            }
+            _ => true,
+        }
+    }
+
+    /// A field's value with the goals and plans the viewer cannot see left out.
+    fn value(&self, lang: rodtrad_i18n::Lang, field: &str, value: &str) -> String {
+        let goals = field == "serves" || field.ends_with("node");
+        let plans = field == "plans" || field == "structure";
+        if self.admin || !(goals || plans) {
+            return value.to_owned();
+        }
+        value
+            .split(", ")
+            .map(|token| {
+                if goals {
+                    let seen = token
+                        .split_once('/')
+                        .is_some_and(|(p, n)| self.goals.contains(&(p.to_owned(), n.to_owned())));
+                    if seen {
+                        token.to_owned()
+                    } else {
+                        lang.text("history-hidden")
+                    }
+                } else if self.plans.contains(token) {
+                    token.to_owned()
+                } else {
+                    lang.text("history-hidden-plan")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn rows(
+        &self,
+        lang: rodtrad_i18n::Lang,
+        fields: &[FieldChange],
+    ) -> Vec<(String, String, String)> {
+        rows(fields)
+            .into_iter()
+            .map(|(f, b, a)| {
+                let (b, a) = (self.value(lang, &f, &b), self.value(lang, &f, &a));
+                (f, b, a)
+            })
+            .collect()
+    }
+}
+
+fn entries(page: &Page, sight: &Sight, changes: &[ChangeSet]) -> Vec<Entry> {
     changes
         .iter()
+        .filter(|c| sight.item(&c.item))
         .map(|c| Entry {
             when: when(c.at),
             who: c.actor.clone(),
             item: item_name(page.lang, &c.item),
-            item_href: item_href(page, &c.item),
+            item_href: item_href(page, sight, &c.item),
             action: page.t(&format!("action-{}", c.action.code())),
-            fields: rows(&c.fields),
+            fields: sight.rows(page.lang, &c.fields),
         })
         .collect()
 }
@@ -81,14 +173,15 @@ pub fn item_name(lang: rodtrad_i18n::Lang, item: &ItemKey) -> String {
     format!("{kind} {}", item.id)
 }
 
-/// The page of an item, for kinds that have one.
-fn item_href(page: &Page, item: &ItemKey) -> Option<String> {
+/// The page of an item, for kinds that have one the viewer may open.
+fn item_href(page: &Page, sight: &Sight, item: &ItemKey) -> Option<String> {
     let prefix = match item.kind {
         ItemKind::Plan => "/plans/",
         ItemKind::Activity => "/activities/",
         ItemKind::Organisation => "/organisations/",
         ItemKind::FollowUp => "/follow-ups/",
-        ItemKind::Account => "/admin/accounts/",
+        ItemKind::Account if sight.admin => "/admin/accounts/",
+        ItemKind::Account => return Some(page.href("/account")),
         ItemKind::Strategy | ItemKind::Perspective => return None,
     };
     Some(page.link(prefix, &item.id))
@@ -105,13 +198,11 @@ pub async fn item(
         return AppError::NotFound(lang).into_response();
     };
     let path = format!("/history/{}/{id}", kind.code());
-    let access = viewer.access();
-    let allowed =
-        viewer.session.is_some() && (kind != ItemKind::Plan || access.sees_drafts_of(&id));
-    if !allowed {
+    let key = ItemKey { kind, id };
+    let sight = Sight::of(&state, &viewer);
+    if viewer.session.is_none() || !sight.item(&key) {
         return refuse(&viewer, &path);
     }
-    let key = ItemKey { kind, id };
     let mut changes = match state.store().changes_of(&key, 0).await {
         Ok(c) => c,
         Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
@@ -122,7 +213,7 @@ pub async fn item(
     changes.reverse();
     let title = lang.format("history-item-title", &[("item", item_name(lang, &key))]);
     let page = Page::new(lang, title, &path).with(&viewer);
-    let entries = entries(&page, &changes);
+    let entries = entries(&page, &sight, &changes);
     render(&HistoryPage { page, entries }, lang).into_response()
 }
 
@@ -156,6 +247,6 @@ pub async fn person(
         .unwrap_or_else(|| account.email.clone());
     let title = lang.format("history-person-title", &[("name", name)]);
     let page = Page::new(lang, title, &path).with(&viewer);
-    let entries = entries(&page, &changes);
+    let entries = entries(&page, &Sight::of(&state, &viewer), &changes);
     render(&HistoryPage { page, entries }, lang).into_response()
 }

@@ -1,12 +1,19 @@
 //! Removing an item: the page says first what depends on it and how each of those would
 //! change, and nothing is removed until the person confirms. What cannot be loosened (a plan
 //! version decided by an organisation) stops the removal, with the reason.
+//!
+//! An activity is linked to goals of any number of plans, and the links are the activity's
+//! own, so removing it changes no other item and yet takes it from every plan it serves. The
+//! page names each of those goals (those in plans the person cannot read, only by their
+//! number), and only someone who keeps every one of those plans, or an administrator, may
+//! remove it: a contributor of one municipality cannot take an activity out of the region's
+//! plans.
 
 use askama::Template;
 use axum::extract::{Form as Posted, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rodtrad_domain::{DataSet, ItemChange, item_changes};
+use rodtrad_domain::{DataSet, ItemChange, ItemKey, ItemKind, item_changes};
 
 use crate::edit::history::{item_name, rows};
 use crate::edit::item::{Editor, Params, allowed, params};
@@ -29,8 +36,68 @@ struct RemovePage {
     csrf: String,
     revision: i64,
     dependents: Vec<Dependent>,
+    /// The goals that would lose the activity removed, by plan and goal title.
+    serves: Vec<String>,
     /// Why the removal cannot be done; empty when it can.
     blocked: Vec<String>,
+}
+
+/// What a removal takes from others: the items it changes, and the goals that lose it.
+struct Loses {
+    dependents: Vec<Dependent>,
+    serves: Vec<String>,
+}
+
+/// What removing an activity takes from plans: the goals it serves as the viewer may read
+/// them, and, unless the viewer keeps every plan concerned, why they may not remove it.
+struct Serving {
+    serves: Vec<String>,
+    refused: Vec<String>,
+}
+
+fn serving(
+    state: &AppState,
+    working: &crate::model::ReadModel,
+    viewer: &Viewer,
+    key: &ItemKey,
+) -> Serving {
+    let lang = viewer.lang;
+    let mut out = Serving {
+        serves: Vec::new(),
+        refused: Vec::new(),
+    };
+    if key.kind != ItemKind::Activity {
+        return out;
+    }
+    let Some(activity) = working.set.activities.iter().find(|a| a.id == key.id) else {
+        return out;
+    };
+    let access = viewer.access();
+    let seen = state.model_for(viewer);
+    let mut hidden = 0;
+    let mut hidden_refused = false;
+    for goal in &activity.serves {
+        let may = access.may_edit_plan(&goal.plan);
+        let plan = seen.set.plans.iter().find(|p| p.id == goal.plan);
+        let node = plan.and_then(|p| p.nodes.iter().find(|n| n.id == goal.node));
+        if let (Some(plan), Some(node)) = (plan, node) {
+            out.serves.push(format!("{}: {}", plan.title, node.title));
+            let refusal = lang.format("remove-needs-rights", &[("plan", plan.title.clone())]);
+            if !may && !out.refused.contains(&refusal) {
+                out.refused.push(refusal);
+            }
+        } else {
+            hidden += 1;
+            hidden_refused |= !may;
+        }
+    }
+    if hidden > 0 {
+        out.serves.push(lang.count("remove-serves-hidden", hidden));
+    }
+    if hidden_refused {
+        out.refused.push(lang.text("remove-needs-rights-hidden"));
+    }
+    out
 }
 
 /// The data set without the item, and the other items that change with it.
@@ -68,7 +135,7 @@ fn page<E: Editor>(
     scope: Option<&rodtrad_domain::Slug>,
     item: &E::Item,
     revision: i64,
-    dependents: Vec<Dependent>,
+    loses: Loses,
     blocked: Vec<String>,
     status: StatusCode,
 ) -> Response {
@@ -86,7 +153,8 @@ fn page<E: Editor>(
             .map(|s| s.csrf_token.clone())
             .unwrap_or_default(),
         revision,
-        dependents,
+        dependents: loses.dependents,
+        serves: loses.serves,
         blocked,
         page,
     };
@@ -108,20 +176,28 @@ pub async fn confirm<E: Editor>(
         Err(answer) => return *answer,
     };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
-    let blocked = check_edit(
-        &working,
-        &after,
-        &item_changes(&working.set, &after),
-        &viewer,
-    )
-    .general;
-    let rev = working.revision(&E::key(scope, E::id(item)));
+    let key = E::key(scope, E::id(item));
+    let Serving { serves, refused } = serving(&state, &working, &viewer, &key);
+    let mut blocked = refused;
+    blocked.extend(
+        check_edit(
+            &working,
+            &after,
+            &item_changes(&working.set, &after),
+            &viewer,
+        )
+        .general,
+    );
+    let rev = working.revision(&key);
     page::<E>(
         &viewer,
         scope,
         item,
         rev,
-        dependents(viewer.lang, &working.set, &others),
+        Loses {
+            dependents: dependents(viewer.lang, &working.set, &others),
+            serves,
+        },
         blocked,
         StatusCode::OK,
     )
@@ -144,6 +220,22 @@ pub async fn remove<E: Editor>(
     };
     let (after, others) = without::<E>(&working.set, scope, E::id(item));
     let key = E::key(scope, E::id(item));
+    let Serving { serves, refused } = serving(&state, &working, &viewer, &key);
+    if !refused.is_empty() {
+        tracing::warn!(item = %item_name(viewer.lang, &key), "refused: a removal from plans the person does not keep");
+        return page::<E>(
+            &viewer,
+            scope,
+            item,
+            input.revision(),
+            Loses {
+                dependents: dependents(viewer.lang, &working.set, &others),
+                serves,
+            },
+            refused,
+            StatusCode::FORBIDDEN,
+        );
+    }
     let to = Page::new(viewer.lang, String::new(), "/").href(&E::page(scope, None));
     match commit(
         &state,
@@ -162,7 +254,10 @@ pub async fn remove<E: Editor>(
             scope,
             item,
             input.revision(),
-            dependents(viewer.lang, &working.set, &others),
+            Loses {
+                dependents: dependents(viewer.lang, &working.set, &others),
+                serves,
+            },
             problems.general,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -171,7 +266,10 @@ pub async fn remove<E: Editor>(
             scope,
             item,
             current,
-            dependents(viewer.lang, &working.set, &others),
+            Loses {
+                dependents: dependents(viewer.lang, &working.set, &others),
+                serves,
+            },
             vec![viewer.lang.text("remove-stale")],
             StatusCode::CONFLICT,
         ),

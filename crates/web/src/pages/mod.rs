@@ -1,5 +1,6 @@
 //! One module per page; [`Page`] is what every page shares (language, title, links).
 
+pub mod account;
 pub mod activity;
 pub mod focus_area;
 pub mod login;
