@@ -1,31 +1,57 @@
 #!/usr/bin/env bash
-# What a save costs: an activity's edit form sent again and again, timed end to end over HTTP
-# (check of the whole data set, write with its record, new read models), with the activity's
-# page read in the same run as the reference.
+# What a save costs: an activity's edit form sent again and again by a signed-in administrator,
+# each save timed end to end over HTTP (the form read, the edit checked by the format's rules,
+# the write with its record, the read models brought up to date), with the activity's page read
+# in the same run as the reference; the server's memory after it started and after the saves;
+# and the time the data set took to import. On SQLite and on a throwaway PostgreSQL server.
 #
-#   bench/edit.sh                  # both data sets
-#   bench/edit.sh region           # one of them: orebro | region
+#   bench/edit.sh                        # every set: orebro region town national
+#   bench/edit.sh region national        # some of them
 #
-# Environment: SAVES (per data set, default 30).
+# The sets: the built-in Örebro set; generated sets of 2,000 activities (15 organisations,
+# 12 plans), 10,000 (100, 60) and 100,000 (311, 300). The server runs on core 0, curl on core 1.
+# Environment: SAVES (per set and database, default 100), PG_PORT (default 54351).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SAVES=${SAVES:-30}
-SETS=("${@:-orebro region}")
+SAVES=${SAVES:-100}
+SETS=("${@:-orebro region town national}")
 read -r -a SETS <<<"${SETS[*]}"
 PORT=18090
+PG_PORT=${PG_PORT:-54351}
 PASSWORD="ett långt lösenord för mätningen"
 
-cargo build --release --locked --quiet
+cargo build --release --locked --quiet -p rodtrad
 BIN=$PWD/target/release/rodtrad
 WORK=$(mktemp -d /tmp/rodtrad-edit.XXXXXX)
 PID=
+PG_BIN=
+pg() { "$@"; }
 cleanup() {
     [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
     wait 2>/dev/null || true
+    if [ -n "$PG_BIN" ]; then
+        pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+for dir in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" /usr/lib/postgresql/*/bin; do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN=$dir; break; fi
+done
+if [ -n "$PG_BIN" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$WORK"
+        pg() { runuser -u postgres -- "$@"; }
+    fi
+    pg "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
+    # PostgreSQL on core 1 with curl, so that the server alone has core 0.
+    pg taskset -c 1 "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
+        -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+else
+    echo "no PostgreSQL server found: measuring SQLite only" >&2
+fi
 
 # The value of a cookie in a response's headers.
 cookie() { grep -i "^set-cookie: $1=" | head -1 | sed -E "s/^[^=]*=([^;]*).*/\1/I" | tr -d '\r'; }
@@ -33,45 +59,86 @@ cookie() { grep -i "^set-cookie: $1=" | head -1 | sed -E "s/^[^=]*=([^;]*).*/\1/
 field() { grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | sed -E 's/.*value="([^"]*)"/\1/'; }
 # The median and the 90th percentile of numbers, one per line, in milliseconds.
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int((NR+1)/2)]*1000, a[int(NR*0.9+0.5)]*1000}'; }
+# A process's resident memory, in MiB.
+rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+seconds() {
+    local start end
+    start=$(date +%s.%N)
+    "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+    end=$(date +%s.%N)
+    awk -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", e - s}'
+}
+c1() { taskset -c 1 "$@"; }
 
-printf '%-8s %10s %12s %12s %12s %12s\n' set activities "save med ms" "save p90 ms" "read med ms" "read p90 ms"
+echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $SAVES saves per row"
+printf '%-9s %-8s %10s %9s %10s %10s %10s %10s %9s %9s\n' set database activities "import s" \
+    "save med" "save p90" "read med" "read p90" "MiB start" "MiB after"
+n=0
 for set in "${SETS[@]}"; do
     dir=$WORK/$set
     mkdir -p "$dir"
-    db="sqlite:$dir/rodtrad.db"
     case $set in
-    orebro) "$BIN" --database "$db" demo >/dev/null; activity=brukarinflytandesamordnare-bisam; lead=psykiatrin ;;
-    region)
-        "$BIN" generate "$dir/data" >/dev/null
-        "$BIN" --database "$db" import "$dir/data" >/dev/null
-        activity=aktivitet-0001; lead=$(grep -m1 '^lead' "$dir/data/activities.toml" | cut -d'"' -f2)
-        ;;
+    orebro) size= ;;
+    region) size="--organisations 15 --plans 12 --activities 2000" ;;
+    town) size="--organisations 100 --plans 60 --activities 10000" ;;
+    national) size="--organisations 311 --plans 300 --activities 100000" ;;
+    *) echo "unknown set $set" >&2; exit 1 ;;
     esac
-    echo "$PASSWORD" | "$BIN" --database "$db" user add --admin admin@bench.se >/dev/null
-    RUST_LOG=warn "$BIN" --database "$db" serve --bind "127.0.0.1:$PORT" >"$dir/serve.log" 2>&1 &
-    PID=$!
-    for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
-    base=http://127.0.0.1:$PORT
-    login=$(curl -s -D - -o "$dir/login.html" "$base/login")
-    anon=$(cookie rodtrad_csrf <<<"$login")
-    session=$(curl -s -D - -o /dev/null -H "Cookie: rodtrad_csrf=$anon" \
-        --data-urlencode "csrf=$anon" --data-urlencode "email=admin@bench.se" \
-        --data-urlencode "password=$PASSWORD" --data-urlencode "next=/" "$base/login" | cookie rodtrad_session)
-    jar="Cookie: rodtrad_session=$session"
-    csrf=$(curl -s -H "$jar" "$base/edit/activity/$activity" | field csrf)
-    : >"$dir/saves"
-    : >"$dir/reads"
-    for i in $(seq "$SAVES"); do
-        revision=$(curl -s -H "$jar" "$base/edit/activity/$activity" | field revision)
-        curl -s -o /dev/null -w '%{time_total}\n' -H "$jar" \
-            --data-urlencode "csrf=$csrf" --data-urlencode "revision=$revision" \
-            --data-urlencode "title=Mätning $i" --data-urlencode "lead=$lead" \
-            "$base/edit/activity/$activity" >>"$dir/saves"
-        curl -s -o /dev/null -w '%{time_total}\n' "$base/activities/$activity" >>"$dir/reads"
+    if [ -n "$size" ]; then
+        # shellcheck disable=SC2086
+        "$BIN" generate "$dir/data" $size >/dev/null
+        activity=aktivitet-0001
+        lead=$(grep -m1 '^lead' "$dir/data/activities.toml" | cut -d'"' -f2)
+        count=$(grep -c '^\[\[activity\]\]' "$dir/data/activities.toml")
+    else
+        activity=brukarinflytandesamordnare-bisam
+        lead=psykiatrin
+        count=54
+    fi
+    urls=("sqlite:$dir/rodtrad.db")
+    if [ -n "$PG_BIN" ]; then
+        n=$((n + 1))
+        db="bench_$n"
+        "$(command -v psql || echo "$PG_BIN/psql")" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $db" >/dev/null
+        urls+=("postgres://postgres@127.0.0.1:$PG_PORT/$db")
+    fi
+    for url in "${urls[@]}"; do
+        if [ -n "$size" ]; then
+            took=$(seconds "$BIN" --database "$url" import "$dir/data")
+        else
+            took=$(seconds "$BIN" --database "$url" demo)
+        fi
+        echo "$PASSWORD" | "$BIN" --database "$url" user add --admin admin@bench.se >/dev/null
+        RUST_LOG=warn taskset -c 0 "$BIN" --database "$url" serve --bind "127.0.0.1:$PORT" \
+            >"$dir/serve.log" 2>&1 &
+        PID=$!
+        for _ in $(seq 300); do c1 curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
+        base=http://127.0.0.1:$PORT
+        login=$(c1 curl -s -D - -o /dev/null "$base/login")
+        anon=$(cookie rodtrad_csrf <<<"$login")
+        session=$(c1 curl -s -D - -o /dev/null -H "Cookie: rodtrad_csrf=$anon" \
+            --data-urlencode "csrf=$anon" --data-urlencode "email=admin@bench.se" \
+            --data-urlencode "password=$PASSWORD" --data-urlencode "next=/" "$base/login" |
+            cookie rodtrad_session)
+        jar="Cookie: rodtrad_session=$session"
+        csrf=$(c1 curl -s -H "$jar" "$base/edit/activity/$activity" | field csrf)
+        c1 curl -s -o /dev/null "$base/activities/$activity"
+        start_mib=$(rss "$PID")
+        : >"$dir/saves"
+        : >"$dir/reads"
+        for i in $(seq "$SAVES"); do
+            revision=$(c1 curl -s -H "$jar" "$base/edit/activity/$activity" | field revision)
+            c1 curl -s -o /dev/null -w '%{time_total}\n' -H "$jar" \
+                --data-urlencode "csrf=$csrf" --data-urlencode "revision=$revision" \
+                --data-urlencode "title=Mätning $i" --data-urlencode "lead=$lead" \
+                "$base/edit/activity/$activity" >>"$dir/saves"
+            c1 curl -s -o /dev/null -w '%{time_total}\n' "$base/activities/$activity" >>"$dir/reads"
+        done
+        c1 curl -s "$base/activities/$activity" | grep -q "Mätning $SAVES" ||
+            { echo "the last save did not show ($set, ${url%%:*})" >&2; exit 1; }
+        after_mib=$(rss "$PID")
+        printf '%-9s %-8s %10s %9s %10s %10s %10s %10s %9s %9s\n' "$set" "${url%%:*}" "$count" \
+            "$took" $(stats <"$dir/saves") $(stats <"$dir/reads") "$start_mib" "$after_mib"
+        kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
     done
-    grep -c "Mätning $SAVES" <(curl -s "$base/activities/$activity") >/dev/null ||
-        { echo "the last save did not show" >&2; exit 1; }
-    n=$(grep -c '^\[\[activity\]\]' "$dir/data/activities.toml" 2>/dev/null || echo 54)
-    printf '%-8s %10s %12s %12s %12s %12s\n' "$set" "$n" $(stats <"$dir/saves") $(stats <"$dir/reads")
-    kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 done
