@@ -1231,14 +1231,26 @@ async fn slug_ids(conn: &mut AnyConnection, table: &str) -> sqlx::Result<HashMap
 }
 
 impl Ids {
-    /// The ids of everything stored, for writing some items of a data set and not others.
-    async fn stored(conn: &mut AnyConnection) -> sqlx::Result<Ids> {
+    /// The ids of what is stored, for writing some items of a data set and not others: every
+    /// register, and the goals of the plans named in `plans` (a national instance has
+    /// thousands of goals, and an activity's links name two or three plans).
+    async fn stored(conn: &mut AnyConnection, plans: &HashSet<&Slug>) -> sqlx::Result<Ids> {
         let mut nodes = HashMap::new();
-        let rows = sqlx::query(
-            "SELECT p.slug, n.slug, n.id FROM goal_node n JOIN plan p ON p.id = n.plan_id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+        let marks: Vec<String> = (1..=plans.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT p.slug, n.slug, n.id FROM goal_node n JOIN plan p ON p.id = n.plan_id \
+             WHERE p.slug IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for plan in plans {
+            query = query.bind(plan.as_str());
+        }
+        let rows = if plans.is_empty() {
+            Vec::new()
+        } else {
+            query.fetch_all(&mut *conn).await?
+        };
         for row in rows {
             let (plan, node): (String, String) = (row.try_get(0)?, row.try_get(1)?);
             if let (Ok(plan), Ok(node)) = (Slug::parse(&plan), Slug::parse(&node)) {
@@ -1278,8 +1290,29 @@ pub async fn write_items(
     items: &[ItemKey],
 ) -> sqlx::Result<Changes> {
     let mut ch = Changes::default();
-    let mut ids = Ids::stored(conn).await?;
     let wanted = |kind: ItemKind, id: &Slug| items.iter().any(|k| k.kind == kind && &k.id == id);
+    // The plans whose goals the items written name.
+    let mut plans: HashSet<&Slug> = items
+        .iter()
+        .filter(|k| k.kind == ItemKind::Plan)
+        .map(|k| &k.id)
+        .collect();
+    for k in items {
+        match k.kind {
+            ItemKind::Activity => {
+                if let Some(a) = set.activities.iter().find(|a| a.id == k.id) {
+                    plans.extend(a.serves.iter().map(|g| &g.plan));
+                }
+            }
+            ItemKind::FollowUp => {
+                if let Some(f) = set.follow_ups.iter().find(|f| f.id == k.id) {
+                    plans.extend(f.sections.iter().map(|s| &s.node.plan));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut ids = Ids::stored(conn, &plans).await?;
     let orgs: Vec<(usize, &d::Organisation)> = set
         .organisations
         .iter()

@@ -269,6 +269,11 @@ impl ReadModel {
             .filter(move |p| p.priority_area.as_ref() == Some(area))
     }
 
+    /// Where an activity is in the data set's list.
+    pub(crate) fn activity_index(&self, id: &Slug) -> Option<usize> {
+        self.activities.get(id).copied()
+    }
+
     /// The indices of the activities that serve a goal, in stored order.
     pub(crate) fn serving_indices(&self, goal: &GoalRef) -> impl Iterator<Item = usize> + '_ {
         self.serving

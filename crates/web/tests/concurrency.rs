@@ -243,3 +243,48 @@ async fn a_save_on_one_server_is_seen_by_the_other_within_a_second() {
         watching.abort();
     }
 }
+
+/// Saves of many different activities at the very same moment, half on each server: all of them
+/// are saved, none answers with a server error (SQLite waits for its lock).
+async fn burst(url: &str) {
+    let (app, two) = two_servers(url).await;
+    let one = app.state.clone();
+    let admin = person(&app, "burst@x.se", true, &[]).await;
+    let ids: Vec<String> = one
+        .working()
+        .set
+        .activities
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect();
+    let mut saves = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let server = if i % 2 == 0 { one.clone() } else { two.clone() };
+        let path = format!("/edit/activity/{id}");
+        let mut fields = form(&server, &admin, &path).await;
+        set(&mut fields, "title", &format!("Samtidigt {i}"));
+        saves.push(tokio::spawn(save(server, admin.clone(), path, fields)));
+    }
+    for (i, s) in saves.into_iter().enumerate() {
+        let (status, body) = s.await.expect("save");
+        assert_eq!(status, StatusCode::SEE_OTHER, "{url}: save {i}: {body}");
+    }
+    let set = one.store().export().await.expect("export");
+    for (i, id) in ids.iter().enumerate() {
+        let a = set
+            .activities
+            .iter()
+            .find(|a| a.id.as_str() == id)
+            .expect("activity");
+        assert_eq!(a.title, format!("Samtidigt {i}"), "{url}: {id}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn saves_of_every_activity_at_once_on_two_servers_all_succeed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    burst(&format!("sqlite:{}", dir.path().join("web.db").display())).await;
+    if let Some(url) = postgres_url("burst").await {
+        burst(&url).await;
+    }
+}

@@ -35,7 +35,7 @@ pub fn check_edit(
     };
     let mut problems = Problems::default();
     if let Err(diagnostics) =
-        rodtrad_format::parse_part(rodtrad_format::write(&part.set(after)), &rest)
+        rodtrad_format::parse_part(rodtrad_format::write(&part.set(working, after)), &rest)
     {
         for d in diagnostics {
             problems.general.push(d.message(viewer.lang));
@@ -109,7 +109,21 @@ impl Part {
     }
 
     /// The part of `after` to check: the registers whole, the items of the part as edited.
-    fn set(&self, after: &DataSet) -> DataSet {
+    /// The part's activities are found where the working model has them (an edit moves none
+    /// but those it adds or removes), not by a look at every activity.
+    fn set(&self, working: &ReadModel, after: &DataSet) -> DataSet {
+        let mut activities: Vec<(usize, Arc<rodtrad_domain::Activity>)> = self
+            .activities
+            .iter()
+            .filter_map(|id| {
+                let at = working
+                    .activity_index(id)
+                    .filter(|&i| after.activities.get(i).is_some_and(|a| &a.id == id))
+                    .or_else(|| after.activities.iter().position(|a| &a.id == id))?;
+                Some((at, Arc::clone(&after.activities[at])))
+            })
+            .collect();
+        activities.sort_by_key(|(i, _)| *i);
         DataSet {
             name: after.name.clone(),
             organisations: after.organisations.clone(),
@@ -121,12 +135,7 @@ impl Part {
                 .filter(|p| self.plans.contains(&p.id))
                 .cloned()
                 .collect(),
-            activities: after
-                .activities
-                .iter()
-                .filter(|a| self.activities.contains(&a.id))
-                .map(Arc::clone)
-                .collect(),
+            activities: activities.into_iter().map(|(_, a)| a).collect(),
             follow_ups: after
                 .follow_ups
                 .iter()
