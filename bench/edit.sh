@@ -125,17 +125,29 @@ for set in "${SETS[@]}"; do
         c1 curl -s -o /dev/null "$base/activities/$activity"
         start_mib=$(rss "$PID")
         : >"$dir/saves"
+        : >"$dir/answers"
         : >"$dir/reads"
         for i in $(seq "$SAVES"); do
             revision=$(c1 curl -s -H "$jar" "$base/edit/activity/$activity" | field revision)
-            c1 curl -s -o /dev/null -w '%{time_total}\n' -H "$jar" \
+            c1 curl -s -o "$dir/answer.html" -w '%{http_code} %{time_total} %{redirect_url}\n' -H "$jar" \
                 --data-urlencode "csrf=$csrf" --data-urlencode "revision=$revision" \
                 --data-urlencode "title=Mätning $i" --data-urlencode "lead=$lead" \
-                "$base/edit/activity/$activity" >>"$dir/saves"
-            c1 curl -s -o /dev/null -w '%{time_total}\n' "$base/activities/$activity" >>"$dir/reads"
+                "$base/edit/activity/$activity" >>"$dir/answers"
+            tail -1 "$dir/answers" | grep -q "^303 .*/activities/$activity\$" || {
+                echo "save $i answered $(tail -1 "$dir/answers") ($set, ${url%%:*}):" >&2
+                sed -e 's/<[^>]*>/ /g' "$dir/answer.html" | tr -s ' \n' | head -c 2000 >&2
+                tail -5 "$dir/serve.log" >&2
+                exit 1
+            }
+            tail -1 "$dir/answers" | cut -d' ' -f2 >>"$dir/saves"
+            c1 curl -s -o "$dir/page.html" -w '%{time_total}\n' "$base/activities/$activity" >>"$dir/reads"
+            # Each save is on the page read right after it.
+            grep -q "Mätning $i<" "$dir/page.html" || {
+                echo "save $i did not show ($set, ${url%%:*}): $(grep -o '<h1[^<]*<' "$dir/page.html")" >&2
+                tail -5 "$dir/serve.log" >&2
+                exit 1
+            }
         done
-        c1 curl -s "$base/activities/$activity" | grep -q "Mätning $SAVES" ||
-            { echo "the last save did not show ($set, ${url%%:*})" >&2; exit 1; }
         after_mib=$(rss "$PID")
         printf '%-9s %-8s %10s %9s %10s %10s %10s %10s %9s %9s\n' "$set" "${url%%:*}" "$count" \
             "$took" $(stats <"$dir/saves") $(stats <"$dir/reads") "$start_mib" "$after_mib"
