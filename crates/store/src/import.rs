@@ -601,6 +601,18 @@ async fn parts(
     Ok(written)
 }
 
+/// The children of each parent (the list `children` picks), with the parent's id and each
+/// child's place among its siblings: what the rows of a child table are made from.
+fn under<'a, P: 'a, C: 'a>(
+    parents: impl IntoIterator<Item = (&'a P, i64)>,
+    children: impl Fn(&'a P) -> &'a [C],
+) -> Vec<(i64, usize, &'a C)> {
+    parents
+        .into_iter()
+        .flat_map(|(p, id)| children(p).iter().enumerate().map(move |(i, c)| (id, i, c)))
+        .collect()
+}
+
 async fn strategies(
     conn: &mut AnyConnection,
     ch: &mut Changes,
@@ -629,32 +641,19 @@ async fn strategies(
     )
     .await?;
 
-    let goals: Vec<(i64, usize, &d::OverarchingGoal)> = strategies
-        .iter()
-        .zip(&sids)
-        .flat_map(|(s, &sid)| {
-            s.overarching_goals
-                .iter()
-                .enumerate()
-                .map(move |(i, g)| (sid, i, g))
-        })
-        .collect();
+    let goals = under(strategies.iter().zip(sids.iter().copied()), |s| {
+        &s.overarching_goals
+    });
     let mut goal_table = Bulk::read(conn, &OVERARCHING_GOAL).await?;
     let rows = goals
         .iter()
         .map(|(sid, i, g)| titled_row(*sid, *i, &g.id, &g.title))
         .collect();
     let gids = goal_table.write(conn, ch, rows).await?;
-    let effect: Vec<(i64, usize, &d::EffectGoal)> = goals
-        .iter()
-        .zip(&gids)
-        .flat_map(|((_, _, g), &gid)| {
-            g.effect_goals
-                .iter()
-                .enumerate()
-                .map(move |(i, e)| (gid, i, e))
-        })
-        .collect();
+    let effect = under(
+        goals.iter().map(|(_, _, g)| *g).zip(gids.iter().copied()),
+        |g| &g.effect_goals,
+    );
     let rows = effect
         .iter()
         .map(|(gid, i, e)| titled_row(*gid, *i, &e.id, &e.title))
@@ -674,16 +673,9 @@ async fn strategies(
     }
     goal_table.prune(conn, ch, "strategy_id", &within).await?;
 
-    let areas: Vec<(i64, usize, &d::PriorityArea)> = strategies
-        .iter()
-        .zip(&sids)
-        .flat_map(|(s, &sid)| {
-            s.priority_areas
-                .iter()
-                .enumerate()
-                .map(move |(i, a)| (sid, i, a))
-        })
-        .collect();
+    let areas = under(strategies.iter().zip(sids.iter().copied()), |s| {
+        &s.priority_areas
+    });
     let mut area_table = Bulk::read(conn, &PRIORITY_AREA).await?;
     let rows = areas
         .iter()
@@ -693,17 +685,12 @@ async fn strategies(
     for ((_, _, a), id) in areas.iter().zip(aids) {
         ids.priority_areas.insert(a.id.clone(), id);
     }
-    let rows = strategies
-        .iter()
-        .zip(&sids)
-        .flat_map(|(s, &sid)| {
-            s.desired_states
-                .iter()
-                .enumerate()
-                .map(move |(i, x)| (sid, i, x))
-        })
-        .map(|(sid, i, x)| desired_state_row(ids, sid, i, x))
-        .collect();
+    let rows = under(strategies.iter().zip(sids.iter().copied()), |s| {
+        &s.desired_states
+    })
+    .into_iter()
+    .map(|(sid, i, x)| desired_state_row(ids, sid, i, x))
+    .collect();
     parts(conn, ch, &DESIRED_STATE, rows, "strategy_id", &within).await?;
     area_table.prune(conn, ch, "strategy_id", &within).await
 }

@@ -8,35 +8,9 @@ use rodtrad_store::Store;
 use rodtrad_web::AppState;
 
 mod common;
-use common::{App, apps, form_fields, get, person, submit};
+use common::{App, apps, get, person, resend, submit};
 
 const PLAN: &str = "psykisk-halsa-2020";
-
-/// The form at `path` as a browser would send it back, with `changes` made.
-async fn resend(
-    app: &App,
-    who: &common::Person,
-    path: &str,
-    changes: &[(&str, &str)],
-) -> common::Answer {
-    let page = get(app, path, &who.cookie).await;
-    assert_eq!(page.status, StatusCode::OK, "{path}");
-    let mut fields: Vec<(String, String)> = form_fields(&page.body)
-        .into_iter()
-        .filter(|(k, _)| k != "csrf")
-        .collect();
-    for (name, value) in changes {
-        match fields.iter_mut().find(|(k, _)| k == name) {
-            Some(f) => (*value).clone_into(&mut f.1),
-            None => fields.push(((*name).to_owned(), (*value).to_owned())),
-        }
-    }
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    submit(app, who, path, &pairs).await
-}
 
 /// `other`, brought up to date item by item, against a server that reads everything anew.
 async fn same_as_fresh(other: &AppState, store: &Store, step: &str) {

@@ -258,3 +258,24 @@ pub fn form_fields(html: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The form at `path` as a browser would send it back, with `changes` made.
+pub async fn resend(app: &App, who: &Person, path: &str, changes: &[(&str, &str)]) -> Answer {
+    let page = get(app, path, &who.cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    let mut fields: Vec<(String, String)> = form_fields(&page.body)
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .collect();
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == name) {
+            Some(f) => (*value).clone_into(&mut f.1),
+            None => fields.push(((*name).to_owned(), (*value).to_owned())),
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    submit(app, who, path, &pairs).await
+}
