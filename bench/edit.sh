@@ -25,33 +25,17 @@ cargo build --release --locked --quiet -p rodtrad
 BIN=$PWD/target/release/rodtrad
 WORK=$(mktemp -d /tmp/rodtrad-edit.XXXXXX)
 PID=
-PG_BIN=
-pg() { "$@"; }
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
 cleanup() {
     [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
     wait 2>/dev/null || true
-    if [ -n "$PG_BIN" ]; then
-        pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
-    fi
+    stop_postgres
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-for dir in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" /usr/lib/postgresql/*/bin; do
-    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN=$dir; break; fi
-done
-if [ -n "$PG_BIN" ]; then
-    if [ "$(id -u)" = 0 ]; then
-        chown postgres "$WORK"
-        pg() { runuser -u postgres -- "$@"; }
-    fi
-    pg "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
-    # PostgreSQL on core 1 with curl, so that the server alone has core 0.
-    pg taskset -c 1 "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-        -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-else
-    echo "no PostgreSQL server found: measuring SQLite only" >&2
-fi
+# PostgreSQL on core 1 with curl, so that the server alone has core 0.
+start_postgres "$PG_PORT" taskset -c 1
 
 # The value of a cookie in a response's headers.
 cookie() { grep -i "^set-cookie: $1=" | head -1 | sed -E "s/^[^=]*=([^;]*).*/\1/I" | tr -d '\r'; }
@@ -61,13 +45,6 @@ field() { grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | sed -E 's/.*value="
 stats() { sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int((NR+1)/2)]*1000, a[int(NR*0.9+0.5)]*1000}'; }
 # A process's resident memory, in MiB.
 rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-seconds() {
-    local start end
-    start=$(date +%s.%N)
-    "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
-    end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", e - s}'
-}
 c1() { taskset -c 1 "$@"; }
 
 echo "commit $(git rev-parse --short HEAD), $(nproc) cores, $SAVES saves per row"

@@ -19,42 +19,17 @@ PG_PORT=${PG_PORT:-54350}
 cargo build --release --locked --quiet -p rodtrad
 BIN=$PWD/target/release/rodtrad
 WORK=$(mktemp -d /tmp/rodtrad-import.XXXXXX)
-PG_BIN=
-pg() { "$@"; }
+# shellcheck source=bench/postgres.sh
+. bench/postgres.sh
 cleanup() {
-    if [ -n "$PG_BIN" ]; then
-        pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
-    fi
+    stop_postgres
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-for dir in "$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)")" /usr/lib/postgresql/*/bin; do
-    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then PG_BIN=$dir; break; fi
-done
-if [ -n "$PG_BIN" ]; then
-    # initdb refuses to run as root: the server runs as the postgres user then.
-    if [ "$(id -u)" = 0 ]; then
-        chown postgres "$WORK"
-        pg() { runuser -u postgres -- "$@"; }
-    fi
-    pg "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
-    pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-        -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-else
-    echo "no PostgreSQL server found: measuring SQLite only" >&2
-fi
+start_postgres "$PG_PORT"
 
 "$BIN" generate "$WORK/data" --organisations "$ORGANISATIONS" --plans "$PLANS" \
     --activities "$ACTIVITIES" >/dev/null
-# Seconds a command takes, its output kept apart.
-seconds() {
-    local start end
-    start=$(date +%s.%N)
-    "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
-    end=$(date +%s.%N)
-    awk -v s="$start" -v e="$end" 'BEGIN {printf "%.1f", e - s}'
-}
 
 echo "set: $ORGANISATIONS organisations, $PLANS plans, $ACTIVITIES activities"
 printf '%-10s %12s %12s\n' database "import s" "again s"
