@@ -112,6 +112,20 @@ pub struct Session {
 
 pub(crate) const ACCOUNT_COLUMNS: &str = "id, email, name, is_admin, disabled";
 
+/// The account of an id, in the transaction or on the connection given.
+pub(crate) async fn account_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> sqlx::Result<Option<Account>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| account(&r)).transpose()
+}
+
 pub(crate) fn account(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
     Ok(Account {
         id: row.try_get(0)?,
@@ -187,13 +201,8 @@ impl Store {
     }
 
     pub async fn account(&self, id: i64) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| account(&r)).transpose()?)
+        let mut conn = self.pool.acquire().await?;
+        Ok(account_by_id(&mut conn, id).await?)
     }
 
     /// Every account, by address.
@@ -287,13 +296,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
-        ))
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(before) = row.map(|r| account(&r)).transpose()? else {
+        let Some(before) = account_by_id(&mut tx, account_id).await? else {
             return Ok(());
         };
         sqlx::query("UPDATE account SET is_admin = $1, disabled = $2 WHERE id = $3")

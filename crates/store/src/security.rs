@@ -10,7 +10,7 @@
 use rodtrad_domain::{Action, FieldChange};
 use sqlx::Row;
 
-use crate::accounts::{ACCOUNT_COLUMNS, account, record_account};
+use crate::accounts::{account, account_by_id, record_account};
 use crate::record::Actor;
 use crate::{Account, Store, StoreError};
 
@@ -183,13 +183,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<Option<Account>, StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1"
-        ))
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(found) = row.map(|r| account(&r)).transpose()? else {
+        let Some(found) = account_by_id(&mut tx, account_id).await? else {
             return Ok(None);
         };
         sqlx::query("DELETE FROM password_reset WHERE account_id = $1 OR expires_at <= $2")
@@ -258,13 +252,10 @@ impl Store {
         let Some(account_id) = row.map(|r| r.try_get::<i64, _>(0)).transpose()? else {
             return Ok(None);
         };
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = $1 AND disabled = 0"
-        ))
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(found) = row.map(|r| account(&r)).transpose()? else {
+        let Some(found) = account_by_id(&mut tx, account_id)
+            .await?
+            .filter(|a| !a.disabled)
+        else {
             return Ok(None);
         };
         sqlx::query("UPDATE account SET password_hash = $1 WHERE id = $2")

@@ -171,16 +171,8 @@ impl Models {
                 seen.push(Applied::Appended(i));
             }
         }
-        let set = DataSet {
-            name: working.set.name.clone(),
-            organisations: working.set.organisations.clone(),
-            perspectives: working.set.perspectives.clone(),
-            strategies: working.set.strategies.clone(),
-            activities,
-            follow_ups: goals.follow_ups(&working.set),
-            plans,
-        };
-        self.public.patched(set, &seen)
+        self.public
+            .patched(goals.seen(&working.set, plans, activities), &seen)
     }
 }
 
@@ -194,19 +186,12 @@ pub fn visible(
 ) -> DataSet {
     let plans = seen_plans(working, releases, drafts);
     let goals = Goals::of(&plans);
-    DataSet {
-        name: working.name.clone(),
-        organisations: working.organisations.clone(),
-        perspectives: working.perspectives.clone(),
-        strategies: working.strategies.clone(),
-        activities: working
-            .activities
-            .iter()
-            .map(|a| goals.activity(a))
-            .collect(),
-        follow_ups: goals.follow_ups(working),
-        plans,
-    }
+    let activities = working
+        .activities
+        .iter()
+        .map(|a| goals.activity(a))
+        .collect();
+    goals.seen(working, plans, activities)
 }
 
 /// The plans a viewer sees: the drafts `drafts` accepts, the released version of the others.
@@ -258,6 +243,25 @@ impl Goals {
         let mut seen = (**a).clone();
         seen.serves.retain(|g| self.goals.contains(g));
         Arc::new(seen)
+    }
+
+    /// The data set as seen: the registers of `working`, the `plans` and `activities` seen,
+    /// and its follow-ups without what is unseen.
+    fn seen(
+        &self,
+        working: &DataSet,
+        plans: Vec<rodtrad_domain::Plan>,
+        activities: Vec<Arc<Activity>>,
+    ) -> DataSet {
+        DataSet {
+            name: working.name.clone(),
+            organisations: working.organisations.clone(),
+            perspectives: working.perspectives.clone(),
+            strategies: working.strategies.clone(),
+            activities,
+            follow_ups: self.follow_ups(working),
+            plans,
+        }
     }
 
     fn follow_ups(&self, working: &DataSet) -> Vec<rodtrad_domain::FollowUp> {
