@@ -12,7 +12,6 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use base64::Engine;
-use http_body_util::BodyExt;
 use rodtrad_domain::Role;
 use rodtrad_web::{Site, router};
 use sha2::{Digest, Sha256};
@@ -37,14 +36,7 @@ async fn send_as(app: &App, site: &Site, client: &str, mut req: Request<Body>) -
         .oneshot(req)
         .await
         .expect("response");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.expect("body").to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8(body.to_vec()).expect("utf-8"),
-    }
+    common::answer(res).await
 }
 
 fn form_request(path: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
@@ -82,6 +74,18 @@ async fn login_token(app: &App) -> String {
         .await
         .cookie("rodtrad_csrf")
         .expect("an anti-forgery cookie")
+}
+
+/// The log-in form sent with the anti-forgery token `csrf` got before, and `more` fields.
+async fn log_in_with(
+    app: &App,
+    csrf: &str,
+    (email, password): (&str, &str),
+    more: &[(&str, &str)],
+) -> Answer {
+    let mut form = vec![("csrf", csrf), ("email", email), ("password", password)];
+    form.extend_from_slice(more);
+    post(app, "/login", &format!("rodtrad_csrf={csrf}"), &form).await
 }
 
 fn location(a: &Answer) -> &str {
@@ -122,18 +126,8 @@ async fn a_next_address_never_leads_off_the_site_nor_to_an_error() {
         }
         // From the form's hidden field too.
         let csrf = login_token(&app).await;
-        let a = post(
-            &app,
-            "/login",
-            &format!("rodtrad_csrf={csrf}"),
-            &[
-                ("csrf", &csrf),
-                ("email", "anna@region.se"),
-                ("password", STRONG),
-                ("next", "/\t/evil.example"),
-            ],
-        )
-        .await;
+        let next = [("next", "/\t/evil.example")];
+        let a = log_in_with(&app, &csrf, ("anna@region.se", STRONG), &next).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
         assert_eq!(location(&a), "/");
         // A good address of the site is kept.
@@ -558,13 +552,7 @@ async fn blank_guessable_and_personal_passwords_are_refused() {
 /// Logs in with a password from a client; the session's cookie, or `None`.
 async fn log_in(app: &App, email: &str, password: &str) -> Option<Person> {
     let csrf = login_token(app).await;
-    let a = post(
-        app,
-        "/login",
-        &format!("rodtrad_csrf={csrf}"),
-        &[("csrf", &csrf), ("email", email), ("password", password)],
-    )
-    .await;
+    let a = log_in_with(app, &csrf, (email, password), &[]).await;
     let token = a.cookie("rodtrad_session")?;
     let cookie = format!("rodtrad_session={token}");
     let page = get(app, "/account", &cookie).await;
@@ -827,17 +815,7 @@ async fn the_anti_forgery_cookie_of_before_is_renewed_at_log_in() {
     for app in apps("sec_csrf_renewed").await {
         account_with_password(&app, "anna@region.se", false).await;
         let csrf = login_token(&app).await;
-        let a = post(
-            &app,
-            "/login",
-            &format!("rodtrad_csrf={csrf}"),
-            &[
-                ("csrf", &csrf),
-                ("email", "anna@region.se"),
-                ("password", STRONG),
-            ],
-        )
-        .await;
+        let a = log_in_with(&app, &csrf, ("anna@region.se", STRONG), &[]).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER);
         let renewed = a.cookie("rodtrad_csrf").expect("a new anti-forgery cookie");
         assert!(!renewed.is_empty() && renewed != csrf);

@@ -119,6 +119,11 @@ pub async fn send(app: &App, req: Request<Body>) -> Answer {
         .oneshot(req)
         .await
         .expect("response");
+    answer(res).await
+}
+
+/// A response, read whole.
+pub async fn answer(res: axum::response::Response) -> Answer {
     let status = res.status();
     let headers = res.headers().clone();
     let body = res.into_body().collect().await.expect("body").to_bytes();
