@@ -36,6 +36,45 @@ impl Access {
         self.admin || lead.is_some_and(|org| self.has(Role::Contributor, org))
     }
 
+    /// Whether the person keeps a report of an activity led by `lead`: its contributors.
+    pub fn may_report(&self, lead: Option<&Slug>) -> bool {
+        self.may_edit_activity(lead)
+    }
+
+    /// Whether the person may add the part of one of `partners` to a report: their
+    /// contributors, each for their own organisation.
+    pub fn partner_part_of<'a>(&self, partners: &'a [Slug]) -> Option<&'a Slug> {
+        partners.iter().find(|p| self.has(Role::Contributor, p))
+    }
+
+    /// Whether the person reviews a report of an activity that serves goals of `plans`: the
+    /// owner of any of them, or the round's owner (who keeps its `structure`).
+    pub fn may_review<'a>(
+        &self,
+        mut plans: impl Iterator<Item = &'a Slug>,
+        structure: Option<&Slug>,
+    ) -> bool {
+        self.admin
+            || structure.is_some_and(|s| self.has(Role::PlanOwner, s))
+            || plans.any(|p| self.has(Role::PlanOwner, p))
+    }
+
+    /// Whether the person runs a round over `plans` organised by `structure`: opens, closes
+    /// and publishes it, and writes its report. The owner of its structure, or without one the
+    /// owner of any of its plans.
+    pub fn may_run_round(&self, plans: &[Slug], structure: Option<&Slug>) -> bool {
+        self.admin
+            || match structure {
+                Some(s) => self.has(Role::PlanOwner, s),
+                None => plans.iter().any(|p| self.has(Role::PlanOwner, p)),
+            }
+    }
+
+    /// Whether the person may make a new round: administrators and plan owners.
+    pub fn may_make_rounds(&self) -> bool {
+        self.admin || self.grants.iter().any(|(r, _)| *r == Role::PlanOwner)
+    }
+
     /// Strategy, organisations, perspectives and accounts: administrators only.
     pub fn may_administer(&self) -> bool {
         self.admin
@@ -88,6 +127,19 @@ mod tests {
         assert!(
             admin.may_edit_plan(&other) && admin.may_edit_activity(None) && admin.may_administer()
         );
+        // Rounds: the plan's owner reviews and runs; a contributor reports for their own.
+        assert!(owner.may_review([&plan].into_iter(), None));
+        assert!(!owner.may_review([&other].into_iter(), None));
+        assert!(owner.may_review([&other].into_iter(), Some(&plan)));
+        assert!(owner.may_run_round(&[other.clone()], Some(&plan)));
+        assert!(!owner.may_run_round(&[plan.clone()], Some(&other)));
+        assert!(owner.may_make_rounds() && !contributor.may_make_rounds());
+        assert!(contributor.may_report(Some(&org)) && !contributor.may_review([&plan].into_iter(), None));
+        assert_eq!(
+            contributor.partner_part_of(&[slug("x"), org.clone()]),
+            Some(&org)
+        );
+        assert!(!anonymous.may_run_round(&[plan.clone()], None) && admin.may_run_round(&[], None));
         // A grant's scope is a slug: a plan and an organisation of the same name are apart.
         let same_name = Access {
             admin: false,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::fields::{FieldChange, changes};
-use crate::{DataSet, Slug};
+use crate::{DataSet, Report, Slug};
 
 /// What kind of item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,27 +23,31 @@ pub enum ItemKind {
     Plan,
     Activity,
     FollowUp,
+    /// An activity's report in a follow-up round: its key names the round as its scope.
+    Report,
     /// A person's account and roles: not part of a data set, but on record all the same.
     Account,
 }
 
 impl ItemKind {
     /// The kinds of a data set's items, in the order they are written.
-    pub const DATA: [ItemKind; 6] = [
+    pub const DATA: [ItemKind; 7] = [
         Self::Organisation,
         Self::Perspective,
         Self::Strategy,
         Self::Plan,
         Self::Activity,
         Self::FollowUp,
+        Self::Report,
     ];
-    pub const ALL: [ItemKind; 7] = [
+    pub const ALL: [ItemKind; 8] = [
         Self::Organisation,
         Self::Perspective,
         Self::Strategy,
         Self::Plan,
         Self::Activity,
         Self::FollowUp,
+        Self::Report,
         Self::Account,
     ];
 
@@ -56,6 +60,7 @@ impl ItemKind {
             Self::Plan => "plan",
             Self::Activity => "activity",
             Self::FollowUp => "follow_up",
+            Self::Report => "report",
             Self::Account => "account",
         }
     }
@@ -71,10 +76,12 @@ impl fmt::Display for ItemKind {
     }
 }
 
-/// One item of a data set, by kind and id.
+/// One item of a data set, by kind and id, and for an item that lives within another (a report
+/// within its round) that other's id as its scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemKey {
     pub kind: ItemKind,
+    pub scope: Option<Slug>,
     pub id: Slug,
 }
 
@@ -82,14 +89,45 @@ impl ItemKey {
     pub fn new(kind: ItemKind, id: &Slug) -> Self {
         Self {
             kind,
+            scope: None,
             id: id.clone(),
+        }
+    }
+
+    /// An activity's report in a round.
+    pub fn report(round: &Slug, activity: &Slug) -> Self {
+        Self {
+            kind: ItemKind::Report,
+            scope: Some(round.clone()),
+            id: activity.clone(),
+        }
+    }
+
+    /// The id as stored and written in addresses: `id`, or `scope/id` within a scope.
+    pub fn path(&self) -> String {
+        match &self.scope {
+            Some(scope) => format!("{scope}/{}", self.id),
+            None => self.id.to_string(),
+        }
+    }
+
+    /// The key of a stored kind and [`ItemKey::path`]; `None` when they do not make one (a
+    /// report is always within a round, nothing else is within anything).
+    pub fn from_path(kind: ItemKind, path: &str) -> Option<Self> {
+        match (kind, path.split_once('/')) {
+            (ItemKind::Report, Some((scope, id))) => Some(Self::report(
+                &Slug::parse(scope).ok()?,
+                &Slug::parse(id).ok()?,
+            )),
+            (ItemKind::Report, None) | (_, Some(_)) => None,
+            (_, None) => Some(Self::new(kind, &Slug::parse(path).ok()?)),
         }
     }
 }
 
 impl fmt::Display for ItemKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.kind, self.id)
+        write!(f, "{}/{}", self.kind, self.path())
     }
 }
 
@@ -177,8 +215,22 @@ impl DataSet {
                 .iter()
                 .find(|x| &x.id == id)
                 .map(|x| x.title.as_str()),
+            // A report is known by its activity's title.
+            ItemKind::Report => self
+                .report(key)
+                .and_then(|r| self.activities.iter().find(|a| a.id == r.activity))
+                .map(|a| a.title.as_str()),
             ItemKind::Account => None,
         }
+    }
+
+    /// The report a key names, by a look through every report (the read models index them).
+    pub fn report(&self, key: &ItemKey) -> Option<&Report> {
+        let round = key.scope.as_ref()?;
+        self.reports
+            .iter()
+            .find(|r| r.activity == key.id && &r.round == round)
+            .map(AsRef::as_ref)
     }
 }
 
@@ -213,7 +265,21 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
     // Unchanged activities are the same allocation in both sets (an edit copies only what it
     // changes): the common start and end are skipped by pointer, and only what lies between is
     // compared, so an edit among 100,000 activities compares a few.
-    let (old, new) = (&before.activities, &after.activities);
+    let (old, new) = unshared(&before.activities, &after.activities);
+    list(&mut out, ItemKind::Activity, old, new, |x| &x.id);
+    list(
+        &mut out,
+        ItemKind::FollowUp,
+        &before.follow_ups,
+        &after.follow_ups,
+        |x| &x.id,
+    );
+    reports(&mut out, &before.reports, &after.reports);
+    out
+}
+
+/// The part of two shared lists that is not the same allocation at both ends.
+fn unshared<'a, T>(old: &'a [Arc<T>], new: &'a [Arc<T>]) -> (&'a [Arc<T>], &'a [Arc<T>]) {
     let start = old
         .iter()
         .zip(new)
@@ -225,21 +291,39 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
         .zip(new[start..].iter().rev())
         .take_while(|(a, b)| Arc::ptr_eq(a, b))
         .count();
-    list(
-        &mut out,
-        ItemKind::Activity,
-        &old[start..old.len() - end],
-        &new[start..new.len() - end],
-        |x| &x.id,
-    );
-    list(
-        &mut out,
-        ItemKind::FollowUp,
-        &before.follow_ups,
-        &after.follow_ups,
-        |x| &x.id,
-    );
-    out
+    (&old[start..old.len() - end], &new[start..new.len() - end])
+}
+
+/// Reports, keyed by round and activity; shared like activities.
+fn reports(out: &mut Vec<ItemChange>, before: &[Arc<Report>], after: &[Arc<Report>]) {
+    let (before, after) = unshared(before, after);
+    let key = |r: &Report| ItemKey::report(&r.round, &r.activity);
+    let old: HashMap<ItemKey, &Report> = before.iter().map(|r| (key(r), &**r)).collect();
+    let new: HashMap<ItemKey, &Report> = after.iter().map(|r| (key(r), &**r)).collect();
+    for r in after {
+        let k = key(r);
+        let was = old.get(&k).copied();
+        let action = match was {
+            None => Action::Created,
+            Some(was) if was != &**r => Action::Changed,
+            Some(_) => continue,
+        };
+        out.push(ItemChange {
+            item: k,
+            action,
+            fields: changes(was, Some(&**r)),
+        });
+    }
+    for r in before {
+        let k = key(r);
+        if !new.contains_key(&k) {
+            out.push(ItemChange {
+                item: k,
+                action: Action::Removed,
+                fields: changes(Some(&**r), None),
+            });
+        }
+    }
 }
 
 fn list<T: Serialize + PartialEq>(
@@ -302,6 +386,9 @@ impl DataSet {
             ItemKind::Plan => one(&self.plans, |x| &x.id, k),
             ItemKind::Activity => one(&self.activities, |x| &x.id, k),
             ItemKind::FollowUp => one(&self.follow_ups, |x| &x.id, k),
+            ItemKind::Report => self
+                .report(key)
+                .and_then(|r| serde_json::to_string(r).ok()),
             ItemKind::Account => None,
         }
     }
@@ -340,6 +427,30 @@ impl DataSet {
             ItemKind::Plan => put(&mut self.plans, |x| &x.id, k, json),
             ItemKind::Activity => put(&mut self.activities, |x| &x.id, k, json),
             ItemKind::FollowUp => put(&mut self.follow_ups, |x| &x.id, k, json),
+            ItemKind::Report => {
+                let Some(round) = &key.scope else {
+                    return Ok(Applied::Nothing);
+                };
+                let at = self
+                    .reports
+                    .iter()
+                    .position(|r| r.activity == *k && r.round == *round);
+                Ok(match (json, at) {
+                    (Some(json), Some(i)) => {
+                        self.reports[i] = Arc::new(serde_json::from_str(json)?);
+                        Applied::Replaced(i)
+                    }
+                    (Some(json), None) => {
+                        self.reports.push(Arc::new(serde_json::from_str(json)?));
+                        Applied::Appended(self.reports.len() - 1)
+                    }
+                    (None, Some(i)) => {
+                        self.reports.remove(i);
+                        Applied::Removed(i)
+                    }
+                    (None, None) => Applied::Nothing,
+                })
+            }
             ItemKind::Account => Ok(Applied::Nothing),
         }
     }

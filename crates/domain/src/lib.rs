@@ -29,6 +29,7 @@ mod date;
 mod fields;
 mod items;
 mod model;
+mod rounds;
 mod slug;
 mod vocab;
 
@@ -36,8 +37,9 @@ pub use date::{DateError, PartialDate, Period};
 pub use fields::{FieldChange, changes, fields};
 pub use items::{Action, Applied, ItemChange, ItemKey, ItemKind, item_changes};
 pub use model::*;
+pub use rounds::{Refusal, ReportStep, frozen, open_for_reports};
 pub use slug::{GoalRef, Slug, SlugError};
 pub use vocab::{
-    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind, Role,
-    Status, UnknownValue, Vocabulary,
+    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind, ReportState,
+    Role, RoundState, Status, UnknownValue, Vocabulary,
 };

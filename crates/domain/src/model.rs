@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     GoalRef, InterventionLevel, MunicipalityCode, OrganisationKind, PartialDate, Period, PlanKind,
-    Slug, Status,
+    ReportState, RoundState, Slug, Status,
 };
 
 /// Everything one region keeps, in one value.
@@ -27,6 +27,9 @@ pub struct DataSet {
     /// holds 100,000 of them.
     pub activities: Vec<Arc<Activity>>,
     pub follow_ups: Vec<FollowUp>,
+    /// Every activity's report in every follow-up round, shared like the activities: a round
+    /// of a national instance holds one for each of 100,000 activities, and a save changes one.
+    pub reports: Vec<Arc<Report>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,12 +184,16 @@ pub struct Funding {
     pub description: Option<String>,
 }
 
-/// A follow-up report: the text around the data, in the report's order.
+/// A follow-up round (uppföljningsomgång) and the report it ends in: the plans it follows up,
+/// the period reported on, when it opens and closes, where it stands; and the text around the
+/// data, in the report's order, that its owner writes once it is closed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub id: Slug,
     pub title: String,
+    /// The date of the report's figures ("uppgifter per"): the day it was published.
     pub date: Option<PartialDate>,
+    /// The organisation that owns the round and writes its report.
     pub author: Option<Slug>,
     pub signed_by: Option<String>,
     pub plans: Vec<Slug>,
@@ -194,6 +201,63 @@ pub struct FollowUp {
     pub structure: Option<Slug>,
     pub introduction: Option<String>,
     pub sections: Vec<FollowUpSection>,
+    /// The period the round reports on.
+    pub period: Period,
+    /// When the round opens for reports, and its deadline.
+    pub opens: Option<PartialDate>,
+    pub deadline: Option<PartialDate>,
+    pub state: RoundState,
+    /// When the round was closed to reports, if it has been and the date is known.
+    pub closed: Option<PartialDate>,
+}
+
+/// One activity's report in one follow-up round, kept by the contributors of the activity's
+/// lead organisation and reviewed by the owner of a plan the activity serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub round: Slug,
+    pub activity: Slug,
+    pub state: ReportState,
+    /// Where the activity stood at the end of the period.
+    pub status: Option<Status>,
+    /// What was done in the period (Markdown, as every long text).
+    pub done: Option<String>,
+    pub results: Option<String>,
+    pub next_steps: Option<String>,
+    /// Obstacles met, and the support needed.
+    pub obstacles: Option<String>,
+    /// The years the activity was actually worked on, as far as the report says.
+    pub worked: Period,
+    /// What partner organisations add, each its own part.
+    pub partner_parts: Vec<PartnerPart>,
+    /// The reviewer's comment when the report was last returned.
+    pub comment: Option<String>,
+}
+
+impl Report {
+    /// A report not yet written: what a contributor starts from.
+    pub fn empty(round: Slug, activity: Slug) -> Self {
+        Self {
+            round,
+            activity,
+            state: ReportState::Draft,
+            status: None,
+            done: None,
+            results: None,
+            next_steps: None,
+            obstacles: None,
+            worked: Period::default(),
+            partner_parts: Vec::new(),
+            comment: None,
+        }
+    }
+}
+
+/// A partner organisation's part of an activity's report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerPart {
+    pub organisation: Slug,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

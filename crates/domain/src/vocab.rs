@@ -72,6 +72,43 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a follow-up round stands: made ahead, open for reports, closed to them (nothing
+    /// more can be reported or reviewed), and published as a frozen report.
+    RoundState {
+        Planned = "planned",
+        Open = "open",
+        Closed = "closed",
+        Published = "published",
+    }
+}
+
+impl RoundState {
+    /// Whether reports may still be written and reviewed in a round of this state.
+    pub fn takes_reports(self) -> bool {
+        self == RoundState::Open
+    }
+}
+
+vocabulary! {
+    /// Where one activity's report in a round stands: written (a draft), sent for review,
+    /// approved by the reviewer, or returned with the reviewer's comment to be corrected.
+    ReportState {
+        Draft = "draft",
+        Submitted = "submitted",
+        Returned = "returned",
+        Approved = "approved",
+    }
+}
+
+impl ReportState {
+    /// Whether the lead's contributors may still change the report's texts: a submitted report
+    /// waits for its reviewer, an approved one is done.
+    pub fn editable(self) -> bool {
+        matches!(self, ReportState::Draft | ReportState::Returned)
+    }
+}
+
+vocabulary! {
     /// Insatsnivå: whom an effort reaches, from everyone to the individual.
     InterventionLevel {
         /// Health-promoting, universal ("grön").

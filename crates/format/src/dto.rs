@@ -288,6 +288,87 @@ pub struct FollowUpDto {
     pub introduction: Option<String>,
     #[serde(default, skip_serializing_if = "no")]
     pub section: Vec<SectionDto>,
+    /// The period the round reports on.
+    #[serde(default, skip_serializing_if = "PeriodDto::is_empty")]
+    pub period: PeriodDto,
+    /// When the round opens for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Date,
+    /// The last day for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Date,
+    /// planned, open, closed or published. A file written before rounds existed has none and
+    /// is read as a published report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<Text>,
+    /// When the round was closed to reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Date,
+}
+
+/// A span of time given by its first and last dates (years, months or days), either open.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Date,
+}
+
+impl PeriodDto {
+    fn is_empty(&self) -> bool {
+        self.start.is_none() && self.end.is_none()
+    }
+}
+
+/// `reports/<round-id>.toml`: the activities' reports in one follow-up round.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsFile {
+    /// The follow-up round the reports belong to.
+    pub round: Text,
+    #[serde(default, skip_serializing_if = "no")]
+    pub report: Vec<ReportDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDto {
+    /// The activity reported on; one report per activity and round.
+    pub activity: Text,
+    /// draft, submitted, returned or approved.
+    pub state: Text,
+    /// Where the activity stood at the end of the period: planned, ongoing, paused, completed
+    /// or cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Text>,
+    /// What was done in the period (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_steps: Option<String>,
+    /// Obstacles met, and the support needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obstacles: Option<String>,
+    /// The years the activity was actually worked on.
+    #[serde(default, skip_serializing_if = "PeriodDto::is_empty")]
+    pub worked: PeriodDto,
+    /// The reviewer's comment when the report was last returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// What partner organisations add, each its own part.
+    #[serde(default, skip_serializing_if = "no")]
+    pub partner: Vec<PartnerPartDto>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerPartDto {
+    pub organisation: Text,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

@@ -105,6 +105,11 @@ pub fn schema() -> String {
         "follow-ups/<id>.toml",
         dto::FollowUpDto::json_schema(&mut generator),
     );
+    add(
+        "ReportsFile",
+        "reports/<round-id>.toml",
+        dto::ReportsFile::json_schema(&mut generator),
+    );
     for (name, schema) in generator.take_definitions(true) {
         defs.entry(name).or_insert(schema);
     }

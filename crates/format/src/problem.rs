@@ -24,6 +24,7 @@ pub enum EntityKind {
     StrategicDirection,
     Activity,
     FollowUp,
+    Report,
 }
 
 impl EntityKind {
@@ -45,6 +46,7 @@ impl EntityKind {
             Self::StrategicDirection => "kind-strategic-direction",
             Self::Activity => "kind-activity",
             Self::FollowUp => "kind-follow-up",
+            Self::Report => "kind-report",
         }
     }
 }
@@ -105,6 +107,11 @@ pub enum Problem {
         start: String,
         end: String,
     },
+    /// A follow-up round's deadline before it opens.
+    DeadlineBeforeOpening {
+        opens: String,
+        deadline: String,
+    },
     UnknownValue {
         field: &'static str,
         value: String,
@@ -163,6 +170,7 @@ impl Problem {
             Self::BadGoalRef { .. } => "problem-bad-goal-ref",
             Self::BadDate { .. } => "problem-bad-date",
             Self::EndBeforeStart { .. } => "problem-end-before-start",
+            Self::DeadlineBeforeOpening { .. } => "problem-deadline-before-opening",
             Self::UnknownValue { .. } => "problem-unknown-value",
             Self::BadMunicipalityCode { .. } => "problem-bad-municipality-code",
             Self::MissingMunicipalityCode => "problem-missing-municipality-code",
@@ -216,6 +224,9 @@ impl Problem {
                 vec![("value", t(value))]
             }
             Self::EndBeforeStart { start, end } => vec![("start", t(start)), ("end", t(end))],
+            Self::DeadlineBeforeOpening { opens, deadline } => {
+                vec![("opens", t(opens)), ("deadline", t(deadline))]
+            }
             Self::UnknownValue {
                 field,
                 value,

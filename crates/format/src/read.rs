@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::dto::{
     ActivitiesFile, FollowUpDto, Manifest, OrganisationsFile, PerspectivesFile, PlanDto,
-    StrategyDto,
+    ReportsFile, StrategyDto,
 };
 use crate::problem::{Diagnostic, Problem};
 use crate::source::SourceFile;
@@ -31,6 +31,7 @@ pub struct Parsed {
     pub plans: Vec<InFile<PlanDto>>,
     pub activities: Vec<InFile<ActivitiesFile>>,
     pub follow_ups: Vec<InFile<FollowUpDto>>,
+    pub reports: Vec<InFile<ReportsFile>>,
     /// Files of the right syntax but the wrong shape, as plain tables: their ids still count,
     /// so that one missing field does not make every reference to the file "unknown".
     pub partial: Vec<InFile<(FileKind, toml::Table)>>,
@@ -49,6 +50,7 @@ pub enum FileKind {
     Plan,
     Activities,
     FollowUp,
+    Reports,
 }
 
 pub const MANIFEST: &str = "rodtrad.toml";
@@ -58,6 +60,7 @@ pub const ACTIVITIES: &str = "activities.toml";
 pub const STRATEGIES_DIR: &str = "strategies";
 pub const PLANS_DIR: &str = "plans";
 pub const FOLLOW_UPS_DIR: &str = "follow-ups";
+pub const REPORTS_DIR: &str = "reports";
 
 /// Reads every file; a file with bad syntax or shape gives its first structural problem and is
 /// left out, so that the other files can still be read and checked.
@@ -92,6 +95,7 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
             _ if in_dir(STRATEGIES_DIR) => FileKind::Strategy,
             _ if in_dir(PLANS_DIR) => FileKind::Plan,
             _ if in_dir(FOLLOW_UPS_DIR) => FileKind::FollowUp,
+            _ if in_dir(REPORTS_DIR) => FileKind::Reports,
             _ => {
                 diagnostics.push(whole_file(file, Problem::UnknownFile));
                 continue;
@@ -106,6 +110,7 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
             FileKind::Strategy => push(&mut parsed.strategies, index, file, text, d),
             FileKind::Plan => push(&mut parsed.plans, index, file, text, d),
             FileKind::FollowUp => push(&mut parsed.follow_ups, index, file, text, d),
+            FileKind::Reports => push(&mut parsed.reports, index, file, text, d),
         };
         if !read {
             match text.parse::<toml::Table>() {

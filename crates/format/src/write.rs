@@ -4,13 +4,14 @@
 //! an export be compared with another byte for byte and lets diffs show only real changes.
 
 use rodtrad_domain as d;
-use rodtrad_domain::{PartialDate, Vocabulary};
+use rodtrad_domain::{PartialDate, Slug, Vocabulary};
 use serde::Serialize;
 
 use crate::at::{At, DateText};
 use crate::dto;
 use crate::read::{
-    ACTIVITIES, FOLLOW_UPS_DIR, MANIFEST, ORGANISATIONS, PERSPECTIVES, PLANS_DIR, STRATEGIES_DIR,
+    ACTIVITIES, FOLLOW_UPS_DIR, MANIFEST, ORGANISATIONS, PERSPECTIVES, PLANS_DIR, REPORTS_DIR,
+    STRATEGIES_DIR,
 };
 use crate::source::SourceFile;
 
@@ -97,7 +98,58 @@ pub fn write(set: &d::DataSet) -> Vec<SourceFile> {
             toml_text(&follow_up(f)),
         ));
     }
+    // One file of reports per round, in the order the rounds come, the reports in theirs.
+    let mut rounds: Vec<&Slug> = Vec::new();
+    for r in &set.reports {
+        if !rounds.contains(&&r.round) {
+            rounds.push(&r.round);
+        }
+    }
+    for round in rounds {
+        let report = set
+            .reports
+            .iter()
+            .filter(|r| &r.round == round)
+            .map(|r| report(r))
+            .collect();
+        files.push(SourceFile::new(
+            format!("{REPORTS_DIR}/{round}.toml"),
+            toml_text(&dto::ReportsFile {
+                round: text(round),
+                report,
+            }),
+        ));
+    }
     files
+}
+
+fn period(p: &d::Period) -> dto::PeriodDto {
+    dto::PeriodDto {
+        start: date(p.start),
+        end: date(p.end),
+    }
+}
+
+fn report(r: &d::Report) -> dto::ReportDto {
+    dto::ReportDto {
+        activity: text(&r.activity),
+        state: text(r.state),
+        status: r.status.map(text),
+        done: r.done.clone(),
+        results: r.results.clone(),
+        next_steps: r.next_steps.clone(),
+        obstacles: r.obstacles.clone(),
+        worked: period(&r.worked),
+        comment: r.comment.clone(),
+        partner: r
+            .partner_parts
+            .iter()
+            .map(|p| dto::PartnerPartDto {
+                organisation: text(&p.organisation),
+                text: p.text.clone(),
+            })
+            .collect(),
+    }
 }
 
 fn strategy(s: &d::Strategy) -> dto::StrategyDto {
@@ -259,5 +311,10 @@ fn follow_up(f: &d::FollowUp) -> dto::FollowUpDto {
                 narrative: s.narrative.clone(),
             })
             .collect(),
+        period: period(&f.period),
+        opens: date(f.opens),
+        deadline: date(f.deadline),
+        state: Some(text(f.state)),
+        closed: date(f.closed),
     }
 }

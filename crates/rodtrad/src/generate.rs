@@ -10,8 +10,8 @@
 use rodtrad_domain::{
     Activity, DataSet, Decision, EffectGoal, FollowUp, FollowUpSection, GoalLevel, GoalNode,
     GoalRef, InterventionLevel, MunicipalityCode, Organisation, OrganisationKind, OverarchingGoal,
-    PartialDate, Period, Perspective, Plan, PlanKind, PlanVersion, PriorityArea, Slug, Status,
-    Strategy, Vocabulary,
+    PartialDate, Period, Perspective, Plan, PlanKind, PlanVersion, PriorityArea, Report,
+    ReportState, RoundState, Slug, Status, Strategy, Vocabulary,
 };
 
 /// How large a set to make.
@@ -94,7 +94,56 @@ pub fn data_set(size: Size) -> DataSet {
         activities: (0..size.activities)
             .map(|j| std::sync::Arc::new(activity(j, orgs, plans)))
             .collect(),
-        follow_ups: vec![follow_up(plans)],
+        follow_ups: vec![follow_up(plans), open_round(plans)],
+        reports: reports(size.activities),
+    }
+}
+
+const OPEN_ROUND: &str = "syntetisk-omgang";
+
+/// The reports of the synthetic rounds: every activity's, approved, in the published round;
+/// every other activity's, in every state a report can be in, in the open one.
+fn reports(activities: usize) -> Vec<std::sync::Arc<Report>> {
+    let published = (0..activities).map(|j| {
+        let mut r = Report::empty(slug("syntetisk-uppfoljning"), activity_id(j));
+        r.state = ReportState::Approved;
+        r.status = Some(Status::ALL[j % Status::ALL.len()]);
+        r.done = Some(format!("Syntetisk rapport om aktivitet {}.", j + 1));
+        r
+    });
+    let open = (0..activities).step_by(2).map(|j| {
+        let mut r = Report::empty(slug(OPEN_ROUND), activity_id(j));
+        r.state = ReportState::ALL[(j / 2) % ReportState::ALL.len()];
+        r.status = Some(Status::ALL[(j + 1) % Status::ALL.len()]);
+        r.done = Some(format!("Syntetiskt utkast om aktivitet {}.", j + 1));
+        if r.state == ReportState::Returned {
+            r.comment = Some("Syntetisk kommentar: komplettera resultaten.".to_owned());
+        }
+        r
+    });
+    published.chain(open).map(std::sync::Arc::new).collect()
+}
+
+/// A round open for reports, over every plan.
+fn open_round(plans: usize) -> FollowUp {
+    FollowUp {
+        id: slug(OPEN_ROUND),
+        title: "Syntetisk uppföljningsomgång".to_owned(),
+        date: None,
+        author: Some(org_id(0)),
+        signed_by: None,
+        plans: (0..plans).map(plan_id).collect(),
+        structure: Some(plan_id(0)),
+        introduction: None,
+        sections: Vec::new(),
+        period: Period {
+            start: Some(year(FIRST_YEAR + 3)),
+            end: Some(year(FIRST_YEAR + 3)),
+        },
+        opens: Some(year(FIRST_YEAR + 4)),
+        deadline: Some(year(FIRST_YEAR + 4)),
+        state: RoundState::Open,
+        closed: None,
     }
 }
 
@@ -256,6 +305,10 @@ fn serves(j: usize, plans: usize) -> Vec<GoalRef> {
     refs
 }
 
+fn activity_id(j: usize) -> Slug {
+    slug(&format!("aktivitet-{:04}", j + 1))
+}
+
 fn activity(j: usize, orgs: usize, plans: usize) -> Activity {
     let start = FIRST_YEAR + u16::try_from(j % 6).unwrap_or(0);
     let length = u16::try_from(j % 3).unwrap_or(0);
@@ -272,7 +325,7 @@ fn activity(j: usize, orgs: usize, plans: usize) -> Activity {
         Vec::new()
     };
     Activity {
-        id: slug(&format!("aktivitet-{:04}", j + 1)),
+        id: activity_id(j),
         title: format!("Aktivitet {:04}: {}", j + 1, THEMES[(j * 3) % THEMES.len()]),
         narrative: (j % 4 == 0).then(|| {
             format!(
@@ -316,6 +369,14 @@ fn follow_up(plans: usize) -> FollowUp {
                 narrative: format!("Syntetisk berättelse om fokusområde {}.", f + 1),
             })
             .collect(),
+        period: Period {
+            start: Some(year(FIRST_YEAR + 1)),
+            end: Some(year(FIRST_YEAR + 1)),
+        },
+        opens: None,
+        deadline: None,
+        state: RoundState::Published,
+        closed: None,
     }
 }
 

@@ -140,6 +140,11 @@ pub async fn export(conn: &mut AnyConnection) -> sqlx::Result<d::DataSet> {
         .map(std::sync::Arc::new)
         .collect();
     set.follow_ups = follow_ups(conn, &orgs, &plan_slugs, &nodes).await?;
+    set.reports = reports(conn, &orgs)
+        .await?
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
     Ok(set)
 }
 
@@ -489,7 +494,7 @@ async fn follow_ups(
             });
     }
     let mut out = Vec::new();
-    for r in rows(conn, "SELECT id, slug, title, report_date, author_id, signed_by, structure_plan_id, introduction FROM follow_up ORDER BY position, id").await? {
+    for r in rows(conn, "SELECT id, slug, title, report_date, author_id, signed_by, structure_plan_id, introduction, period_start, period_end, opens, deadline, state, closed FROM follow_up ORDER BY position, id").await? {
         let fid = id(&r, "id")?;
         out.push(d::FollowUp {
             id: slug(&r, "slug", "follow_up")?,
@@ -501,6 +506,65 @@ async fn follow_ups(
             structure: plans.of(opt_id(&r, "structure_plan_id")?),
             introduction: opt_text(&r, "introduction")?,
             sections: sections.remove(&fid).unwrap_or_default(),
+            period: d::Period {
+                start: date(&r, "period_start", "follow_up")?,
+                end: date(&r, "period_end", "follow_up")?,
+            },
+            opens: date(&r, "opens", "follow_up")?,
+            deadline: date(&r, "deadline", "follow_up")?,
+            state: vocab(&r, "state", "follow_up")?
+                .ok_or_else(|| corrupt("follow_up", "state"))?,
+            closed: date(&r, "closed", "follow_up")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Every report, in stored order, with the slugs of its round and activity.
+async fn reports(conn: &mut AnyConnection, orgs: &Slugs) -> sqlx::Result<Vec<d::Report>> {
+    let mut partners: HashMap<i64, Vec<d::PartnerPart>> = HashMap::new();
+    for r in rows(
+        conn,
+        "SELECT report_id, organisation_id, text FROM report_partner ORDER BY report_id, position",
+    )
+    .await?
+    {
+        partners
+            .entry(id(&r, "report_id")?)
+            .or_default()
+            .push(d::PartnerPart {
+                organisation: orgs
+                    .of(Some(id(&r, "organisation_id")?))
+                    .ok_or_else(|| corrupt("report_partner", "organisation_id"))?,
+                text: text(&r, "text")?,
+            });
+    }
+    let mut out = Vec::new();
+    for r in rows(
+        conn,
+        "SELECT r.id, f.slug AS round, a.slug AS activity, r.state, r.status, r.done, r.results, \
+         r.next_steps, r.obstacles, r.worked_start, r.worked_end, r.comment \
+         FROM report r JOIN follow_up f ON f.id = r.follow_up_id \
+         JOIN activity a ON a.id = r.activity_id ORDER BY r.position, r.id",
+    )
+    .await?
+    {
+        let rid = id(&r, "id")?;
+        out.push(d::Report {
+            round: slug(&r, "round", "report")?,
+            activity: slug(&r, "activity", "report")?,
+            state: vocab(&r, "state", "report")?.ok_or_else(|| corrupt("report", "state"))?,
+            status: vocab(&r, "status", "report")?,
+            done: opt_text(&r, "done")?,
+            results: opt_text(&r, "results")?,
+            next_steps: opt_text(&r, "next_steps")?,
+            obstacles: opt_text(&r, "obstacles")?,
+            worked: d::Period {
+                start: date(&r, "worked_start", "report")?,
+                end: date(&r, "worked_end", "report")?,
+            },
+            partner_parts: partners.remove(&rid).unwrap_or_default(),
+            comment: opt_text(&r, "comment")?,
         });
     }
     Ok(out)

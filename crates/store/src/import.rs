@@ -209,6 +209,12 @@ static FOLLOW_UP: Table = Table {
         ("structure_plan_id", I),
         ("introduction", T),
         ("position", I),
+        ("period_start", T),
+        ("period_end", T),
+        ("opens", T),
+        ("deadline", T),
+        ("state", T),
+        ("closed", T),
     ],
 };
 static FOLLOW_UP_PLAN: Table = link!("follow_up_plan", "follow_up_id", "plan_id");
@@ -217,6 +223,29 @@ static FOLLOW_UP_SECTION: Table = Table {
     id: false,
     key: &[("follow_up_id", I), ("position", I)],
     values: &[("goal_node_id", I), ("narrative", T)],
+};
+static REPORT: Table = Table {
+    name: "report",
+    id: true,
+    key: &[("follow_up_id", I), ("activity_id", I)],
+    values: &[
+        ("state", T),
+        ("status", T),
+        ("done", T),
+        ("results", T),
+        ("next_steps", T),
+        ("obstacles", T),
+        ("worked_start", T),
+        ("worked_end", T),
+        ("comment", T),
+        ("position", I),
+    ],
+};
+static REPORT_PARTNER: Table = Table {
+    name: "report_partner",
+    id: false,
+    key: &[("report_id", I), ("position", I)],
+    values: &[("organisation_id", I), ("text", T)],
 };
 
 /// Ids of what this import wrote, by slug, for resolving references.
@@ -229,6 +258,10 @@ struct Ids {
     plans: HashMap<Slug, i64>,
     /// (plan, node) → node id.
     nodes: HashMap<(Slug, Slug), i64>,
+    /// Activities and follow-ups, for the reports: all of them on an import, those the
+    /// reports name on a save.
+    activities: HashMap<Slug, i64>,
+    follow_ups: HashMap<Slug, i64>,
 }
 
 impl Ids {
@@ -456,8 +489,52 @@ fn follow_up_row(ids: &Ids, i: usize, f: &d::FollowUp) -> Wanted {
             Val::from(structure),
             Val::from(f.introduction.clone()),
             pos(i),
+            date(f.period.start),
+            date(f.period.end),
+            date(f.opens),
+            date(f.deadline),
+            f.state.code().into(),
+            date(f.closed),
         ],
     )
+}
+
+/// A report's row; `None` when its round or activity has no id (cannot happen to a checked
+/// data set).
+fn report_row(ids: &Ids, i: usize, r: &d::Report) -> Option<Wanted> {
+    let round = ids.follow_ups.get(&r.round).copied()?;
+    let activity = ids.activities.get(&r.activity).copied()?;
+    Some((
+        vec![round.into(), activity.into()],
+        vec![
+            r.state.code().into(),
+            Val::from(r.status.map(Vocabulary::code)),
+            Val::from(r.done.clone()),
+            Val::from(r.results.clone()),
+            Val::from(r.next_steps.clone()),
+            Val::from(r.obstacles.clone()),
+            date(r.worked.start),
+            date(r.worked.end),
+            Val::from(r.comment.clone()),
+            pos(i),
+        ],
+    ))
+}
+
+fn partner_rows(ids: &Ids, report: i64, r: &d::Report) -> Vec<Wanted> {
+    r.partner_parts
+        .iter()
+        .enumerate()
+        .map(|(j, p)| {
+            (
+                vec![report.into(), pos(j)],
+                vec![
+                    ids.org(Some(&p.organisation)),
+                    p.text.as_str().into(),
+                ],
+            )
+        })
+        .collect()
 }
 
 fn section_rows(ids: &Ids, follow_up: i64, f: &d::FollowUp) -> Vec<Wanted> {
@@ -560,8 +637,9 @@ pub async fn import(conn: &mut AnyConnection, set: &d::DataSet) -> sqlx::Result<
     }
     strategies(conn, &mut ch, &mut ids, &set.strategies).await?;
     let mut trees = plans(conn, &mut ch, &mut ids, &set.plans).await?;
-    activities(conn, &mut ch, &ids, &set.activities).await?;
-    follow_ups(conn, &mut ch, &ids, &set.follow_ups).await?;
+    activities(conn, &mut ch, &mut ids, &set.activities).await?;
+    follow_ups(conn, &mut ch, &mut ids, &set.follow_ups).await?;
+    reports(conn, &mut ch, &ids, &set.reports).await?;
     // Goals go last: only now does nothing imported point at a goal the plans no longer have.
     trees
         .nodes
@@ -807,7 +885,7 @@ async fn plans(
 async fn activities(
     conn: &mut AnyConnection,
     ch: &mut Changes,
-    ids: &Ids,
+    ids: &mut Ids,
     activities: &[std::sync::Arc<d::Activity>],
 ) -> sqlx::Result<()> {
     let rows = activities
@@ -816,6 +894,12 @@ async fn activities(
         .map(|(i, a)| activity_row(ids, i, a))
         .collect();
     let aids = entities(conn, ch, &ACTIVITY, rows).await?;
+    ids.activities = activities
+        .iter()
+        .zip(&aids)
+        .map(|(a, &id)| (a.id.clone(), id))
+        .collect();
+    let ids = &*ids;
     let within: HashSet<i64> = aids.iter().copied().collect();
     let each = |f: &dyn Fn(&d::Activity, i64) -> Vec<Wanted>| -> Vec<Wanted> {
         activities
@@ -856,7 +940,7 @@ async fn activities(
 async fn follow_ups(
     conn: &mut AnyConnection,
     ch: &mut Changes,
-    ids: &Ids,
+    ids: &mut Ids,
     follow_ups: &[d::FollowUp],
 ) -> sqlx::Result<()> {
     let rows = follow_ups
@@ -865,6 +949,12 @@ async fn follow_ups(
         .map(|(i, f)| follow_up_row(ids, i, f))
         .collect();
     let fids = entities(conn, ch, &FOLLOW_UP, rows).await?;
+    ids.follow_ups = follow_ups
+        .iter()
+        .zip(&fids)
+        .map(|(f, &id)| (f.id.clone(), id))
+        .collect();
+    let ids = &*ids;
     let within: HashSet<i64> = fids.iter().copied().collect();
     let rows = follow_ups
         .iter()
@@ -878,6 +968,33 @@ async fn follow_ups(
         .flat_map(|(f, &fid)| section_rows(ids, fid, f))
         .collect();
     parts(conn, ch, &FOLLOW_UP_SECTION, rows, "follow_up_id", &within).await?;
+    Ok(())
+}
+
+async fn reports(
+    conn: &mut AnyConnection,
+    ch: &mut Changes,
+    ids: &Ids,
+    reports: &[std::sync::Arc<d::Report>],
+) -> sqlx::Result<()> {
+    let kept: Vec<&d::Report> = reports
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|r| ids.follow_ups.contains_key(&r.round) && ids.activities.contains_key(&r.activity))
+        .collect();
+    let rows = kept
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| report_row(ids, i, r))
+        .collect();
+    let rids = entities(conn, ch, &REPORT, rows).await?;
+    let within: HashSet<i64> = rids.iter().copied().collect();
+    let rows = kept
+        .iter()
+        .zip(&rids)
+        .flat_map(|(r, &rid)| partner_rows(ids, rid, r))
+        .collect();
+    parts(conn, ch, &REPORT_PARTNER, rows, "report_id", &within).await?;
     Ok(())
 }
 
@@ -1203,6 +1320,39 @@ async fn follow_up(
     numbered(conn, ch, &FOLLOW_UP_SECTION, fid, section_rows(ids, fid, f)).await
 }
 
+async fn report(
+    conn: &mut AnyConnection,
+    ch: &mut Changes,
+    ids: &Ids,
+    i: usize,
+    r: &d::Report,
+) -> sqlx::Result<()> {
+    let Some(row) = report_row(ids, i, r) else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    let rid = upsert_row(conn, ch, &REPORT, row).await?;
+    numbered(conn, ch, &REPORT_PARTNER, rid, partner_rows(ids, rid, r)).await
+}
+
+/// The ids of the rows of `table` whose slugs are `slugs`.
+async fn ids_of(
+    conn: &mut AnyConnection,
+    table: &str,
+    slugs: &HashSet<&Slug>,
+) -> sqlx::Result<HashMap<Slug, i64>> {
+    let mut map = HashMap::new();
+    for slug in slugs {
+        let id: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE slug = $1"))
+            .bind(slug.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(id) = id {
+            map.insert((*slug).clone(), id);
+        }
+    }
+    Ok(map)
+}
+
 async fn slug_ids(conn: &mut AnyConnection, table: &str) -> sqlx::Result<HashMap<Slug, i64>> {
     let rows = sqlx::query(&format!("SELECT slug, id FROM {table}"))
         .fetch_all(&mut *conn)
@@ -1251,6 +1401,8 @@ impl Ids {
             priority_areas: slug_ids(conn, "priority_area").await?,
             plans: slug_ids(conn, "plan").await?,
             nodes,
+            activities: HashMap::new(),
+            follow_ups: HashMap::new(),
         })
     }
 }
@@ -1263,6 +1415,7 @@ fn table(kind: ItemKind) -> &'static str {
         ItemKind::Plan => "plan",
         ItemKind::Activity => "activity",
         ItemKind::FollowUp => "follow_up",
+        ItemKind::Report => "report",
         ItemKind::Account => "account",
     }
 }
@@ -1278,6 +1431,10 @@ pub async fn write_items(
 ) -> sqlx::Result<Changes> {
     let mut ch = Changes::default();
     let wanted = |kind: ItemKind, id: &Slug| items.iter().any(|k| k.kind == kind && &k.id == id);
+    let reports: Vec<&ItemKey> = items
+        .iter()
+        .filter(|k| k.kind == ItemKind::Report)
+        .collect();
     // The plans whose goals the items written name.
     let mut plans: HashSet<&Slug> = items
         .iter()
@@ -1300,6 +1457,12 @@ pub async fn write_items(
         }
     }
     let mut ids = Ids::stored(conn, &plans).await?;
+    if !reports.is_empty() {
+        let rounds: HashSet<&Slug> = reports.iter().filter_map(|k| k.scope.as_ref()).collect();
+        let activities: HashSet<&Slug> = reports.iter().map(|k| &k.id).collect();
+        ids.follow_ups = ids_of(conn, "follow_up", &rounds).await?;
+        ids.activities = ids_of(conn, "activity", &activities).await?;
+    }
     let orgs: Vec<(usize, &d::Organisation)> = set
         .organisations
         .iter()
@@ -1333,13 +1496,38 @@ pub async fn write_items(
             follow_up(conn, &mut ch, &ids, i, f).await?;
         }
     }
+    if !reports.is_empty() {
+        // Reports are found by their round and activity, not by a look through every one.
+        for key in &reports {
+            if let Some((i, r)) = set
+                .reports
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, r)| r.activity == key.id && Some(&r.round) == key.scope.as_ref())
+            {
+                report(conn, &mut ch, &ids, i, r).await?;
+            }
+        }
+    }
     prune_trees(conn, &mut ch, pending).await?;
     for kind in ItemKind::DATA.into_iter().rev() {
         for key in items.iter().filter(|k| k.kind == kind && !set.has_item(k)) {
-            let done = sqlx::query(&format!("DELETE FROM {} WHERE slug = $1", table(kind)))
+            let done = if kind == ItemKind::Report {
+                sqlx::query(
+                    "DELETE FROM report WHERE follow_up_id = (SELECT id FROM follow_up WHERE slug = $1) \
+                     AND activity_id = (SELECT id FROM activity WHERE slug = $2)",
+                )
+                .bind(key.scope.as_ref().map_or("", Slug::as_str))
                 .bind(key.id.as_str())
                 .execute(&mut *conn)
-                .await?;
+                .await?
+            } else {
+                sqlx::query(&format!("DELETE FROM {} WHERE slug = $1", table(kind)))
+                    .bind(key.id.as_str())
+                    .execute(&mut *conn)
+                    .await?
+            };
             ch.removed += done.rows_affected();
         }
     }

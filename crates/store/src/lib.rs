@@ -9,6 +9,7 @@ mod accounts;
 mod export;
 mod import;
 mod record;
+mod reports;
 mod security;
 mod since;
 mod sql;
@@ -22,7 +23,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
-pub use record::{Actor, ChangeSet, Edit, Release, SaveError};
+pub use record::{Actor, ChangeSet, Edit, Release, Releasing, SaveError};
+pub use reports::FrozenReport;
 pub use security::Attempts;
 pub use since::{Since, Written};
 pub use sql::Changes;
@@ -63,6 +65,8 @@ pub struct Snapshot {
     pub revisions: std::collections::HashMap<rodtrad_domain::ItemKey, i64>,
     /// The newest released version of every plan that has one.
     pub releases: Vec<Release>,
+    /// The newest frozen report of every published round.
+    pub frozen: Vec<FrozenReport>,
 }
 
 /// The red thread's storage.
@@ -230,12 +234,14 @@ impl Store {
         let set = export::export(&mut tx).await?;
         let revisions = record::revisions(&mut tx).await?;
         let releases = record::latest_releases(&mut tx).await?;
+        let frozen = reports::latest(&mut tx, None).await?;
         tx.commit().await?;
         Ok(Snapshot {
             version,
             set,
             revisions,
             releases,
+            frozen,
         })
     }
 

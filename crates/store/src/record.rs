@@ -105,7 +105,7 @@ pub(crate) async fn revision(conn: &mut AnyConnection, item: &ItemKey) -> sqlx::
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT revision FROM item_revision WHERE item_kind = $1 AND item_id = $2")
             .bind(item.kind.code())
-            .bind(item.id.as_str())
+            .bind(item.path())
             .fetch_optional(&mut *conn)
             .await?;
     Ok(row.map_or(0, |r| r.0))
@@ -122,7 +122,7 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
              ON CONFLICT (item_kind, item_id) DO NOTHING",
         )
         .bind(item.kind.code())
-        .bind(item.id.as_str())
+        .bind(item.path())
         .execute(&mut *conn)
         .await?
     } else {
@@ -132,7 +132,7 @@ async fn advance(conn: &mut AnyConnection, item: &ItemKey, from: i64) -> sqlx::R
              WHERE item_kind = $1 AND item_id = $2 AND revision = $3",
         )
         .bind(item.kind.code())
-        .bind(item.id.as_str())
+        .bind(item.path())
         .bind(from)
         .execute(&mut *conn)
         .await?
@@ -163,7 +163,7 @@ pub(crate) async fn record(
     .bind(actor.account)
     .bind(actor.name.as_str())
     .bind(change.item.kind.code())
-    .bind(change.item.id.as_str())
+    .bind(change.item.path())
     .bind(change.action.code())
     .bind(from + 1)
     .fetch_one(&mut *conn)
@@ -212,7 +212,7 @@ async fn record_all(
     let from: Vec<i64> = changes
         .iter()
         .map(|c| {
-            let key = (c.item.kind.code().to_owned(), c.item.id.as_str().to_owned());
+            let key = (c.item.kind.code().to_owned(), c.item.path());
             stored.get(&key).copied().unwrap_or(0)
         })
         .collect();
@@ -233,7 +233,7 @@ async fn record_all(
                     Val::from(actor.account),
                     actor.name.as_str().into(),
                     c.item.kind.code().into(),
-                    c.item.id.as_str().into(),
+                    c.item.path().into(),
                     c.action.code().into(),
                     Val::from(f + 1),
                 ]
@@ -245,7 +245,7 @@ async fn record_all(
     }
     let mut fields: Vec<Val> = Vec::new();
     for c in changes {
-        let key = (c.item.kind.code().to_owned(), c.item.id.as_str().to_owned());
+        let key = (c.item.kind.code().to_owned(), c.item.path());
         let id = *set_ids.get(&key).ok_or_else(moved_meanwhile)?;
         for f in &c.fields {
             fields.extend([
@@ -296,7 +296,7 @@ async fn advance_all(
         );
         let vals: Vec<Val> = chunk
             .iter()
-            .flat_map(|k| [k.kind.code().into(), k.id.as_str().into()])
+            .flat_map(|k| [k.kind.code().into(), k.path().into()])
             .collect();
         let done = bind(sqlx::query(&sql), &vals).execute(&mut *conn).await?;
         if done.rows_affected() != chunk.len() as u64 {
@@ -320,7 +320,7 @@ async fn advance_all(
         );
         let vals: Vec<Val> = chunk
             .iter()
-            .flat_map(|(k, f)| [k.kind.code().into(), k.id.as_str().into(), Val::from(*f)])
+            .flat_map(|(k, f)| [k.kind.code().into(), k.path().into(), Val::from(*f)])
             .collect();
         let done = bind(sqlx::query(&sql), &vals).execute(&mut *conn).await?;
         if done.rows_affected() != chunk.len() as u64 {
@@ -328,6 +328,14 @@ async fn advance_all(
         }
     }
     Ok(())
+}
+
+/// What a save releases besides writing its items: a plan's draft as a new version (decided or
+/// not), or a published round's report as its frozen copy.
+#[derive(Debug, Clone, Copy)]
+pub enum Releasing<'a> {
+    Plan { id: &'a Slug, decided: bool },
+    Report { round: &'a Slug, frozen: &'a DataSet },
 }
 
 /// Releases a plan as it is in `set`: a new numbered version, recorded as published or
@@ -387,10 +395,11 @@ fn change_set(row: &AnyRow) -> sqlx::Result<ChangeSet> {
         at: row.try_get("at")?,
         account: row.try_get("account_id")?,
         actor: row.try_get("actor")?,
-        item: ItemKey {
-            kind: ItemKind::parse(&kind).ok_or_else(|| bad("item_kind"))?,
-            id: Slug::parse(&id).map_err(|_| bad("item_id"))?,
-        },
+        item: ItemKey::from_path(
+            ItemKind::parse(&kind).ok_or_else(|| bad("item_kind"))?,
+            &id,
+        )
+        .ok_or_else(|| bad("item_id"))?,
         action: Action::parse(&action).ok_or_else(|| bad("action"))?,
         revision: row.try_get("revision")?,
         fields: Vec::new(),
@@ -409,7 +418,7 @@ impl Store {
         &self,
         set: &DataSet,
         edit: &Edit,
-        release_plan: Option<(&Slug, bool)>,
+        releasing: Option<Releasing<'_>>,
     ) -> Result<Vec<(ItemKey, i64)>, SaveError> {
         let mut tx = self.begin_write().await?;
         // Every item the edit was based on is checked, changed or not: publishing a plan
@@ -439,14 +448,20 @@ impl Store {
                 e => SaveError::from(e),
             })?;
         let mut written = items;
-        if let Some((plan, decided)) = release_plan {
-            let plan = set
-                .plans
-                .iter()
-                .find(|p| &p.id == plan)
-                .ok_or_else(|| sqlx::Error::RowNotFound)?;
-            release(&mut tx, &edit.actor, edit.at, plan, decided).await?;
-            written.push(ItemKey::new(ItemKind::Plan, &plan.id));
+        match releasing {
+            Some(Releasing::Plan { id, decided }) => {
+                let plan = set
+                    .plans
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .ok_or_else(|| sqlx::Error::RowNotFound)?;
+                release(&mut tx, &edit.actor, edit.at, plan, decided).await?;
+                written.push(ItemKey::new(ItemKind::Plan, &plan.id));
+            }
+            Some(Releasing::Report { round, frozen }) => {
+                crate::reports::freeze(&mut tx, &edit.actor, edit.at, round, frozen).await?;
+            }
+            None => {}
         }
         // What each item now is, for other servers to catch up from (`Store::since`).
         for key in &written {
@@ -455,7 +470,7 @@ impl Store {
             )
             .bind(set.item_json(key))
             .bind(key.kind.code())
-            .bind(key.id.as_str())
+            .bind(key.path())
             .execute(&mut *tx)
             .await?;
         }
@@ -494,6 +509,7 @@ impl Store {
             .map(|c| c.item.id.clone())
             .collect();
         release_unrecorded(&mut tx, actor, at, &after.plans, &changed_plans).await?;
+        crate::reports::freeze_unfrozen(&mut tx, actor, at, &after).await?;
         crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(changes)
@@ -511,12 +527,13 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        if waiting == 0 {
+        if waiting == 0 && self.unfrozen_reports().await? == 0 {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
         let set = crate::export::export(&mut tx).await?;
         release_unrecorded(&mut tx, actor, at, &set.plans, &[]).await?;
+        crate::reports::freeze_unfrozen(&mut tx, actor, at, &set).await?;
         crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -546,7 +563,7 @@ impl Store {
         );
         let rows = sqlx::query(&sql)
             .bind(item.kind.code())
-            .bind(item.id.as_str())
+            .bind(item.path())
             .bind(after)
             .fetch_all(&self.pool)
             .await?;
@@ -636,13 +653,7 @@ pub(crate) async fn revisions(conn: &mut AnyConnection) -> sqlx::Result<HashMap<
     Ok(rows
         .into_iter()
         .filter_map(|(kind, id, rev)| {
-            Some((
-                ItemKey {
-                    kind: ItemKind::parse(&kind)?,
-                    id: Slug::parse(&id).ok()?,
-                },
-                rev,
-            ))
+            Some((ItemKey::from_path(ItemKind::parse(&kind)?, &id)?, rev))
         })
         .collect())
 }

@@ -7,7 +7,7 @@
 //! not seen. A write that changes more than items can say (an import) marks the version
 //! `whole`, and a server behind it reads everything again.
 
-use rodtrad_domain::{ItemKey, ItemKind, Slug};
+use rodtrad_domain::{ItemKey, ItemKind};
 use sqlx::AnyConnection;
 
 use crate::record::{Release, release_row};
@@ -33,6 +33,8 @@ pub enum Since {
         version: i64,
         items: Vec<Written>,
         releases: Vec<Release>,
+        /// The newest frozen report of each round among them that has one.
+        frozen: Vec<crate::FrozenReport>,
     },
 }
 
@@ -65,24 +67,29 @@ impl Store {
         .await?;
         let mut items = Vec::with_capacity(rows.len());
         let mut releases = Vec::new();
+        let mut frozen = Vec::new();
         for (kind, id, revision, content) in rows {
-            let (Some(kind), Ok(id)) = (ItemKind::parse(&kind), Slug::parse(&id)) else {
+            let Some(key) = ItemKind::parse(&kind).and_then(|k| ItemKey::from_path(k, &id)) else {
                 continue;
             };
+            let kind = key.kind;
             if kind == ItemKind::Plan {
                 let row = sqlx::query(
                     "SELECT number, decided, at, content FROM plan_release WHERE plan_slug = $1 \
                      ORDER BY number DESC LIMIT 1",
                 )
-                .bind(id.as_str())
+                .bind(key.id.as_str())
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(row) = row {
                     releases.push(release_row(&row)?);
                 }
             }
+            if kind == ItemKind::FollowUp {
+                frozen.extend(crate::reports::latest(&mut tx, Some(&key.id)).await?);
+            }
             items.push(Written {
-                key: ItemKey { kind, id },
+                key,
                 revision,
                 content,
             });
@@ -92,6 +99,7 @@ impl Store {
             version: now,
             items,
             releases,
+            frozen,
         })
     }
 }

@@ -173,7 +173,14 @@ async fn a_decided_version_stays_as_it_was_decided() {
             based_on: Vec::new(),
         };
         store
-            .save(&set, &edit, Some((&plan, true)))
+            .save(
+                &set,
+                &edit,
+                Some(rodtrad_store::Releasing::Plan {
+                    id: &plan,
+                    decided: true,
+                }),
+            )
             .await
             .expect("decide");
         let mut draft = set.clone();

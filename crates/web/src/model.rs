@@ -15,7 +15,7 @@ use crate::cache::PageCache;
 
 use rodtrad_domain::{
     Activity, DataSet, EffectGoal, GoalNode, GoalRef, ItemKey, Organisation, OverarchingGoal, Plan,
-    Slug,
+    Report, Slug,
 };
 
 #[derive(Debug, Default)]
@@ -31,6 +31,8 @@ pub struct ReadModel {
     nodes: HashMap<GoalRef, (usize, usize)>,
     /// Activities (by index, in stored order) serving each goal.
     serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
+    /// Reports by their key (round and activity): where each is in the data set's list.
+    reports: imbl::HashMap<ItemKey, usize>,
     /// The pages rendered from this model so far.
     pub(crate) pages: PageCache,
     /// The revision of each item as this model has it (the working model only): what an edit
@@ -78,6 +80,14 @@ impl Small {
     }
 }
 
+fn report_index(set: &DataSet) -> imbl::HashMap<ItemKey, usize> {
+    set.reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (ItemKey::report(&r.round, &r.activity), i))
+        .collect()
+}
+
 fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
     items
         .iter()
@@ -100,13 +110,15 @@ impl ReadModel {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
-        Self::with(set, activities, serving)
+        let reports = report_index(&set);
+        Self::with(set, activities, serving, reports)
     }
 
     fn with(
         set: DataSet,
         activities: imbl::HashMap<Slug, usize>,
         serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
+        reports: imbl::HashMap<ItemKey, usize>,
     ) -> Self {
         let small = Small::of(&set);
         Self {
@@ -117,6 +129,7 @@ impl ReadModel {
             effect_goals: small.effect_goals,
             nodes: small.nodes,
             serving,
+            reports,
             set,
             pages: PageCache::default(),
             revisions: imbl::HashMap::new(),
@@ -124,14 +137,20 @@ impl ReadModel {
     }
 
     /// The model of `set`, which is this model's data set with the activities
-    /// `activities_applied` says
-    /// changed (and any other items changed: the small indexes are made anew). Shares with this
-    /// model everything that did not change; takes the whole way only when an activity was
-    /// removed, which moves the ones after it.
+    /// `activities_applied` says changed, and the reports `reports_applied` says (and any other
+    /// items changed: the small indexes are made anew). Shares with this model everything that
+    /// did not change; takes the whole way only when an activity or a report was removed,
+    /// which moves the ones after it.
     #[must_use]
-    pub fn patched(&self, set: DataSet, activities_applied: &[Applied]) -> Self {
+    pub fn patched(
+        &self,
+        set: DataSet,
+        activities_applied: &[Applied],
+        reports_applied: &[Applied],
+    ) -> Self {
         if activities_applied
             .iter()
+            .chain(reports_applied)
             .any(|a| matches!(a, Applied::Removed(_)))
         {
             let mut model = Self::new(set);
@@ -163,9 +182,56 @@ impl ReadModel {
                 }
             }
         }
-        let mut model = Self::with(set, activities, serving);
+        let mut reports = self.reports.clone();
+        for a in reports_applied {
+            if let Applied::Appended(i) = *a {
+                let r = &set.reports[i];
+                reports.insert(ItemKey::report(&r.round, &r.activity), i);
+            }
+        }
+        let mut model = Self::with(set, activities, serving, reports);
         model.revisions = self.revisions.clone();
         model
+    }
+
+    /// The model of `set` made from this one, as [`ReadModel::patched`] makes it for the
+    /// activities `activities_applied` says changed, where `set`'s reports are a list of their
+    /// own (a viewer's, not the working one's): their index is kept when the list is the same
+    /// reports, and made anew otherwise.
+    #[must_use]
+    pub fn new_sharing(old: &Self, set: DataSet, activities_applied: &[Applied]) -> Self {
+        let same = old.set.reports.len() == set.reports.len()
+            && old
+                .set
+                .reports
+                .iter()
+                .zip(&set.reports)
+                .all(|(a, b)| Arc::ptr_eq(a, b));
+        let mut model = old.patched(set, activities_applied, &[]);
+        if !same {
+            model.reports = report_index(&model.set);
+        }
+        model
+    }
+
+    /// An activity's report in a round, if it has one.
+    pub fn report(&self, round: &Slug, activity: &Slug) -> Option<&Report> {
+        self.report_index(&ItemKey::report(round, activity))
+            .map(|i| &*self.set.reports[i])
+    }
+
+    /// Where a report is in the data set's list.
+    pub(crate) fn report_index(&self, key: &ItemKey) -> Option<usize> {
+        self.reports.get(key).copied()
+    }
+
+    /// Every report of an activity, in the order of the rounds.
+    pub fn reports_of(&self, activity: &Slug) -> Vec<&Report> {
+        self.set
+            .follow_ups
+            .iter()
+            .filter_map(|f| self.report(&f.id, activity))
+            .collect()
     }
 
     /// Every item's revision as this model has it (the working model only).

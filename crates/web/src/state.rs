@@ -50,6 +50,34 @@ struct Models {
     /// For viewers who see the drafts of some plans and not others, by those plans: made when
     /// first asked for, and gone with the next change of the data.
     mixed: Mutex<HashMap<Vec<Slug>, Arc<ReadModel>>>,
+    /// The frozen report of each published round, by round: what its report page shows.
+    frozen: HashMap<Slug, Arc<Frozen>>,
+}
+
+/// A published round's report as it was frozen, in memory: made into a read model of its own,
+/// so that its page is made exactly as a live report's.
+#[derive(Debug)]
+pub struct Frozen {
+    pub number: i64,
+    /// When it was frozen, in Unix seconds.
+    pub at: i64,
+    pub model: ReadModel,
+}
+
+fn frozen_map(
+    into: &mut HashMap<Slug, Arc<Frozen>>,
+    reports: Vec<rodtrad_store::FrozenReport>,
+) {
+    for f in reports {
+        into.insert(
+            f.round,
+            Arc::new(Frozen {
+                number: f.number,
+                at: f.at,
+                model: ReadModel::new(f.set),
+            }),
+        );
+    }
 }
 
 impl Models {
@@ -62,12 +90,15 @@ impl Models {
         let public = visible(&snapshot.set, &releases, |_| false);
         let mut working = ReadModel::new(snapshot.set);
         working.revisions = snapshot.revisions.into_iter().collect();
+        let mut frozen = HashMap::new();
+        frozen_map(&mut frozen, snapshot.frozen);
         Self {
             version: snapshot.version,
             working: Arc::new(working),
             public: Arc::new(ReadModel::new(public)),
             releases,
             mixed: Mutex::new(HashMap::new()),
+            frozen,
         }
     }
 }
@@ -85,10 +116,12 @@ impl Models {
         version: i64,
         items: Vec<Written>,
         new_releases: Vec<Release>,
+        new_frozen: Vec<rodtrad_store::FrozenReport>,
     ) -> serde_json::Result<Self> {
         let mut set = self.working.set.clone();
         let mut revisions = self.working.revisions.clone();
         let mut applied = Vec::new();
+        let mut reports = Vec::new();
         let mut moved = false;
         for w in items {
             if w.key.kind == ItemKind::Account {
@@ -102,6 +135,10 @@ impl Models {
                     moved |= removed;
                     applied.push(done);
                 }
+                ItemKind::Report => {
+                    moved |= removed;
+                    reports.push(done);
+                }
                 ItemKind::Plan => moved |= removed,
                 _ => {}
             }
@@ -112,7 +149,7 @@ impl Models {
         for r in new_releases {
             releases.insert(r.plan.id.clone(), r);
         }
-        let mut working = self.working.patched(set, &applied);
+        let mut working = self.working.patched(set, &applied, &reports);
         working.revisions = revisions;
         let public = if moved {
             // What moved the activities, or took a plan away: the public model made whole.
@@ -120,12 +157,15 @@ impl Models {
         } else {
             self.public_patched(&working, &releases, &applied, &anew)
         };
+        let mut frozen = self.frozen.clone();
+        frozen_map(&mut frozen, new_frozen);
         Ok(Self {
             version,
             working: Arc::new(working),
             public: Arc::new(public),
             releases,
             mixed: Mutex::new(HashMap::new()),
+            frozen,
         })
     }
 
@@ -171,8 +211,13 @@ impl Models {
                 seen.push(Applied::Appended(i));
             }
         }
-        self.public
-            .patched(goals.seen(&working.set, plans, activities), &seen)
+        // Visitors see the reports of published rounds only, which change seldom: the index is
+        // made anew (its list is the published rounds' reports, not the working one's).
+        ReadModel::new_sharing(
+            &self.public,
+            goals.seen(&working.set, plans, activities),
+            &seen,
+        )
     }
 }
 
@@ -210,6 +255,22 @@ fn seen_plans(
                 releases.get(&p.id).map(|r| r.plan.clone())
             }
         })
+        .collect()
+}
+
+/// The reports of the published rounds: all that visitors see of reports.
+fn published_reports(working: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
+    let published: HashSet<&Slug> = working
+        .follow_ups
+        .iter()
+        .filter(|f| f.state == rodtrad_domain::RoundState::Published)
+        .map(|f| &f.id)
+        .collect();
+    working
+        .reports
+        .iter()
+        .filter(|r| published.contains(&r.round))
+        .cloned()
         .collect()
 }
 
@@ -260,6 +321,7 @@ impl Goals {
             strategies: working.strategies.clone(),
             activities,
             follow_ups: self.follow_ups(working),
+            reports: published_reports(working),
             plans,
         }
     }
@@ -312,8 +374,9 @@ impl AppState {
                 version,
                 items,
                 releases,
+                frozen,
             } if items.len() <= PATCH_LIMIT => {
-                current.patched(version, items, releases).map_err(|e| {
+                current.patched(version, items, releases, frozen).map_err(|e| {
                     // Only a database written by another program could hold such content.
                     tracing::error!(error = %e, "an item written since does not read: reading all");
                 })
@@ -403,6 +466,11 @@ impl AppState {
     /// The newest released version of a plan, if it has one.
     pub fn release(&self, plan: &Slug) -> Option<Release> {
         self.models().releases.get(plan).cloned()
+    }
+
+    /// The frozen report of a published round, if it has one.
+    pub fn frozen(&self, round: &Slug) -> Option<Arc<Frozen>> {
+        self.models().frozen.get(round).cloned()
     }
 
     /// The data as this viewer may see it: the drafts of the plans they have a role on.

@@ -14,6 +14,7 @@ kind-risk = risk
 kind-strategic-direction = strategic direction
 kind-activity = activity
 kind-follow-up = follow-up
+kind-report = report
 
 ## Problems in a data set.
 problem-unreadable = the file cannot be read: { $detail }
@@ -32,6 +33,7 @@ problem-unknown-reference = there is no { $kind } with the id "{ $id }"
 problem-bad-goal-ref = "{ $value }" is not a goal reference; write plan-id/goal-id
 problem-bad-date = "{ $value }" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD
 problem-end-before-start = the end ({ $end }) lies before the start ({ $start })
+problem-deadline-before-opening = the deadline for reports ({ $deadline }) is before the round opens ({ $opens })
 problem-unknown-value = unknown value "{ $value }" for { $field }; allowed values: { $allowed }
 problem-bad-municipality-code = the municipality code "{ $value }" is not four digits
 problem-missing-municipality-code = a municipality needs a municipality code (municipality_code, four digits)

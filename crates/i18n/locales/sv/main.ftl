@@ -14,6 +14,7 @@ kind-risk = risk
 kind-strategic-direction = strategisk inriktning
 kind-activity = aktivitet
 kind-follow-up = uppföljning
+kind-report = rapport
 
 ## Problems in a data set.
 problem-unreadable = filen kan inte läsas: { $detail }
@@ -32,6 +33,7 @@ problem-unknown-reference = det finns ingen { $kind } med id ”{ $id }”
 problem-bad-goal-ref = ”{ $value }” är ingen målreferens; skriv plan-id/mål-id
 problem-bad-date = ”{ $value }” är inget datum; skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD
 problem-end-before-start = slutet ({ $end }) ligger före början ({ $start })
+problem-deadline-before-opening = sista dag för rapporter ({ $deadline }) ligger före öppnandet ({ $opens })
 problem-unknown-value = okänt värde ”{ $value }” för { $field }; tillåtna värden: { $allowed }
 problem-bad-municipality-code = kommunkoden ”{ $value }” är inte fyra siffror
 problem-missing-municipality-code = en kommun måste ha en kommunkod (municipality_code, fyra siffror)

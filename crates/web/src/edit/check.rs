@@ -13,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rodtrad_domain::{DataSet, GoalRef, ItemChange, ItemKind, Slug};
+use rodtrad_domain::{Action, DataSet, GoalRef, ItemChange, ItemKey, ItemKind, Slug};
 use rodtrad_format::{EntityKind, Known};
 
 use crate::edit::Problems;
@@ -50,6 +50,7 @@ struct Part {
     plans: HashSet<Slug>,
     activities: HashSet<Slug>,
     follow_ups: HashSet<Slug>,
+    reports: HashSet<ItemKey>,
 }
 
 impl Part {
@@ -61,9 +62,18 @@ impl Part {
             match c.item.kind {
                 ItemKind::Activity => {
                     part.activities.insert(id.clone());
+                    if c.action == Action::Removed {
+                        part.reports.extend(reports_naming(set, |r| &r.activity == id));
+                    }
                 }
                 ItemKind::FollowUp => {
                     part.follow_ups.insert(id.clone());
+                    if c.action == Action::Removed {
+                        part.reports.extend(reports_naming(set, |r| &r.round == id));
+                    }
+                }
+                ItemKind::Report => {
+                    part.reports.insert(c.item.clone());
                 }
                 ItemKind::Plan => {
                     part.plans.insert(id.clone());
@@ -142,8 +152,49 @@ impl Part {
                 .filter(|f| self.follow_ups.contains(&f.id))
                 .cloned()
                 .collect(),
+            reports: self.reports(working, after),
         }
     }
+}
+
+impl Part {
+    /// The part's reports as edited, in the order of the data set: found where the working
+    /// model has them, or (new ones) from the end of the list, where they were put.
+    fn reports(
+        &self,
+        working: &ReadModel,
+        after: &DataSet,
+    ) -> Vec<Arc<rodtrad_domain::Report>> {
+        let same = |r: &rodtrad_domain::Report, k: &ItemKey| {
+            r.activity == k.id && Some(&r.round) == k.scope.as_ref()
+        };
+        let mut found: Vec<(usize, Arc<rodtrad_domain::Report>)> = self
+            .reports
+            .iter()
+            .filter_map(|k| {
+                let at = working
+                    .report_index(k)
+                    .filter(|&i| after.reports.get(i).is_some_and(|r| same(r, k)))
+                    .or_else(|| after.reports.iter().rposition(|r| same(r, k)))?;
+                Some((at, Arc::clone(&after.reports[at])))
+            })
+            .collect();
+        found.sort_by_key(|(i, _)| *i);
+        found.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+/// The keys of the reports `names` picks: what a removal of their round or activity leaves
+/// pointing at nothing.
+fn reports_naming(
+    set: &DataSet,
+    names: impl Fn(&rodtrad_domain::Report) -> bool,
+) -> Vec<ItemKey> {
+    set.reports
+        .iter()
+        .filter(|r| names(r))
+        .map(|r| ItemKey::report(&r.round, &r.activity))
+        .collect()
 }
 
 /// Whether an activity names an organisation or perspective.
@@ -182,6 +233,10 @@ impl Known for Rest<'_> {
                 !self.part.follow_ups.contains(&slug)
                     && self.working.set.follow_ups.iter().any(|f| f.id == slug)
             }
+            K::Report => scope.and_then(|s| Slug::parse(s).ok()).is_some_and(|round| {
+                let key = ItemKey::report(&round, &slug);
+                !self.part.reports.contains(&key) && self.working.report_index(&key).is_some()
+            }),
             K::Plan => plan(id).is_some(),
             K::Node => scope
                 .and_then(plan)

@@ -1,8 +1,12 @@
-//! Editing a follow-up report: its title, date, author, the plans it follows up and the plan
-//! whose focus areas it is organised by, its introduction, and its sections: a text for a goal
-//! each, in the report's order.
+//! Editing a follow-up round and its report: its title, date, owner, the plans it follows up
+//! and the plan whose focus areas it is organised by, the period it reports on, when it opens
+//! and its deadline, its introduction, and its sections: a text for a goal each, in the
+//! report's order. Where the round stands (planned, open, closed, published) is not a field: it
+//! moves by the round's own actions (`pages/rounds.rs`).
 
-use rodtrad_domain::{DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemKind, Slug};
+use rodtrad_domain::{
+    DataSet, FollowUp, FollowUpSection, GoalRef, ItemKey, ItemKind, RoundState, Slug,
+};
 
 use crate::edit::activity::{goal_label, organisations};
 use crate::edit::item::{Editor, top_level};
@@ -132,6 +136,15 @@ impl Editor for FollowUps {
         let working = state.working();
         let set = &working.set;
         let date = f.and_then(|f| f.date).map(|d| d.to_string());
+        let shown = |d: Option<rodtrad_domain::PartialDate>| d.map(|d| d.to_string());
+        let (start, end) = (
+            shown(f.and_then(|f| f.period.start)),
+            shown(f.and_then(|f| f.period.end)),
+        );
+        let (opens, deadline) = (
+            shown(f.and_then(|f| f.opens)),
+            shown(f.and_then(|f| f.deadline)),
+        );
         let mut fields = vec![
             Field::text("title", t("edit-title"), f.map(|f| f.title.as_str())).required(),
             Field::text("date", t("report-date"), date.as_deref()).hint(t("edit-date-hint")),
@@ -161,6 +174,13 @@ impl Editor for FollowUps {
                     .map(ToString::to_string),
             )
             .hint(t("edit-structure-hint")),
+            Field::text("period_start", t("round-period-start"), start.as_deref())
+                .hint(t("edit-date-hint")),
+            Field::text("period_end", t("round-period-end"), end.as_deref())
+                .hint(t("edit-date-hint")),
+            Field::text("opens", t("round-opens"), opens.as_deref()).hint(t("edit-date-hint")),
+            Field::text("deadline", t("round-deadline"), deadline.as_deref())
+                .hint(t("edit-date-hint")),
             Field::area(
                 "introduction",
                 t("report-introduction"),
@@ -198,6 +218,12 @@ impl Editor for FollowUps {
             structure: r.choice("structure", &plan_ids),
             introduction: r.optional("introduction"),
             sections: read_sections(&mut r, set),
+            period: r.period("period_start", "period_end"),
+            opens: r.date("opens"),
+            deadline: r.date("deadline"),
+            // A new round is planned; an edit leaves where it stands as it was.
+            state: old.map_or(RoundState::Planned, |f| f.state),
+            closed: old.and_then(|f| f.closed),
         };
         r.finish().map(|()| follow_up)
     }

@@ -180,6 +180,10 @@ fn item_href(page: &Page, sight: &Sight, item: &ItemKey) -> Option<String> {
         ItemKind::Activity => "/activities/",
         ItemKind::Organisation => "/organisations/",
         ItemKind::FollowUp => "/follow-ups/",
+        ItemKind::Report => {
+            let round = item.scope.as_ref()?;
+            return Some(page.href(&format!("/rounds/{round}/reports/{}", item.id)));
+        }
         ItemKind::Account if sight.admin => "/admin/accounts/",
         ItemKind::Account => return Some(page.href("/account")),
         ItemKind::Strategy | ItemKind::Perspective => return None,
@@ -198,7 +202,7 @@ pub async fn item(
         return AppError::NotFound(lang).into_response();
     };
     let path = format!("/history/{}/{id}", kind.code());
-    let key = ItemKey { kind, id };
+    let key = ItemKey::new(kind, &id);
     let sight = Sight::of(&state, &viewer);
     if viewer.session.is_none() || !sight.item(&key) {
         return refuse(&viewer, &path);

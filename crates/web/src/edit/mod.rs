@@ -22,7 +22,7 @@ pub mod versions;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use rodtrad_domain::{DataSet, ItemKey, item_changes};
-use rodtrad_store::{Actor, ChangeSet, Edit, SaveError};
+use rodtrad_store::{Actor, ChangeSet, Edit, Releasing, SaveError};
 
 use crate::error::AppError;
 use crate::model::ReadModel;
@@ -61,7 +61,7 @@ pub fn actor(viewer: &Viewer) -> Actor {
 /// the edit based on `revision` of `item` (the revision the person's form showed); every other
 /// item the edit changes (an activity loosened from a removed goal) is based on the revision
 /// `working` was read at, so that nothing changed since is overwritten. Then the read models are
-/// made anew.
+/// made anew. With `release`, a plan or a round's report is released with the save.
 pub async fn commit(
     state: &AppState,
     viewer: &Viewer,
@@ -69,7 +69,7 @@ pub async fn commit(
     item: &ItemKey,
     revision: i64,
     after: &DataSet,
-    release: Option<bool>,
+    release: Option<Releasing<'_>>,
 ) -> Result<(), Refused> {
     let changes = item_changes(&working.set, after);
     if changes.is_empty() && release.is_none() {
@@ -90,8 +90,7 @@ pub async fn commit(
         changes,
         based_on,
     };
-    let plan = release.map(|decided| (&item.id, decided));
-    match state.store().save(after, &edit, plan).await {
+    match state.store().save(after, &edit, release).await {
         Ok(_) => {}
         Err(SaveError::Stale {
             item: moved,

@@ -13,6 +13,8 @@ use rodtrad_domain::{
 };
 use rodtrad_store::Release;
 
+use rodtrad_store::Releasing;
+
 use crate::edit::activity::organisations;
 use crate::edit::history::when;
 use crate::edit::{Choice, Input, Problems, Reader, Refused, commit, refuse, saved};
@@ -381,7 +383,10 @@ async fn release(
         &key,
         input.revision(),
         &after,
-        Some(decided),
+        Some(Releasing::Plan {
+            id: &plan.id,
+            decided,
+        }),
     )
     .await;
     match result {

@@ -17,6 +17,8 @@ use crate::problem::{Diagnostic, EntityKind, Problem};
 use crate::read::{FileKind, InFile, Parsed};
 use crate::source::SourceFile;
 
+mod rounds;
+
 type Text = At<String>;
 
 /// Where an id was first written.
@@ -57,6 +59,7 @@ fn file_of(kind: EntityKind) -> &'static str {
             "strategies/"
         }
         K::FollowUp => "follow-ups/",
+        K::Report => "reports/",
         K::Plan | K::Level | K::Node | K::Version | K::Risk | K::StrategicDirection => "plans/",
     }
 }
@@ -96,6 +99,7 @@ fn kinds_in(file: FileKind) -> &'static [EntityKind] {
         ],
         FileKind::Activities => &[K::Activity],
         FileKind::FollowUp => &[K::FollowUp],
+        FileKind::Reports => &[K::Report],
     }
 }
 
@@ -211,6 +215,9 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> O
         .iter()
         .filter_map(|f| c.follow_up(f))
         .collect();
+    for f in &parsed.reports {
+        set.reports.extend(c.reports(f).into_iter().map(std::sync::Arc::new));
+    }
     out.is_empty().then_some(set)
 }
 
@@ -243,6 +250,18 @@ impl Checker<'_> {
         id: &Text,
         path: &str,
     ) {
+        self.register_field(kind, scope, file, id, format!("{path}.id"));
+    }
+
+    /// Registers an id written in the field at `field` (its whole path).
+    fn register_field(
+        &mut self,
+        kind: EntityKind,
+        scope: Option<&str>,
+        file: usize,
+        id: &Text,
+        field: String,
+    ) {
         let key = (kind, scope.map(str::to_owned), id.value.clone());
         let first = match self.ids.get(&key) {
             Some(place) => Some(self.place_text(place)),
@@ -255,7 +274,7 @@ impl Checker<'_> {
             self.err(
                 file,
                 &id.span,
-                format!("{path}.id"),
+                field,
                 Problem::DuplicateId {
                     kind,
                     id: id.value.clone(),
@@ -364,6 +383,9 @@ impl Checker<'_> {
         for f in &p.follow_ups {
             self.register(K::FollowUp, None, f.file, &f.dto.id, "");
         }
+        for f in &p.reports {
+            self.register_reports(f);
+        }
         for f in &p.partial {
             self.register_partial(f.file, f.dto.0, &f.dto.1);
         }
@@ -406,6 +428,15 @@ impl Checker<'_> {
                 add_all(&mut found, K::Activity, None, items(table, "activity"));
             }
             FileKind::FollowUp => found.extend(id_of(table).map(|id| (K::FollowUp, None, id))),
+            FileKind::Reports => {
+                let round = table.get("round").and_then(toml::Value::as_str);
+                for r in items(table, "report") {
+                    let activity = r.get("activity").and_then(toml::Value::as_str);
+                    if let (Some(round), Some(activity)) = (round, activity) {
+                        found.push((K::Report, Some(round.to_owned()), activity.to_owned()));
+                    }
+                }
+            }
             FileKind::Strategy => {
                 found.extend(id_of(table).map(|id| (K::Strategy, None, id)));
                 for goal in items(table, "overarching_goal") {
@@ -1154,38 +1185,6 @@ impl Checker<'_> {
             target_groups: a.target_groups.clone(),
             funding,
             serves,
-        })
-    }
-
-    fn follow_up(&mut self, f: &InFile<dto::FollowUpDto>) -> Option<d::FollowUp> {
-        use EntityKind as K;
-        let (file, x) = (f.file, &f.dto);
-        let id = self.slug(file, &x.id, "id");
-        let date = self.date(file, x.date.as_ref(), "date");
-        let author = self.opt_reference(K::Organisation, file, x.author.as_ref(), "author");
-        let plans = self.references(K::Plan, file, &x.plans, "plans");
-        let structure = self.opt_reference(K::Plan, file, x.structure.as_ref(), "structure");
-        let sections = x
-            .section
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                Some(d::FollowUpSection {
-                    node: self.goal_ref(file, &s.node, &format!("section[{i}].node"))?,
-                    narrative: s.narrative.clone(),
-                })
-            })
-            .collect();
-        Some(d::FollowUp {
-            id: id?,
-            title: x.title.clone(),
-            date,
-            author,
-            signed_by: x.signed_by.clone(),
-            plans,
-            structure,
-            introduction: x.introduction.clone(),
-            sections,
         })
     }
 }
