@@ -64,6 +64,11 @@ impl PartialDate {
         Ok(date)
     }
 
+    /// A whole date; `None` when there is no such day.
+    pub fn ymd(year: u16, month: u8, day: u8) -> Option<Self> {
+        Self::parse(&format!("{year:04}-{month:02}-{day:02}")).ok()
+    }
+
     /// The first day this date covers, as (year, month, day).
     pub fn earliest(&self) -> (u16, u8, u8) {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))

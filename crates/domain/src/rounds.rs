@@ -131,12 +131,9 @@ impl FollowUp {
             });
         }
         match to {
-            S::Open => {
-                self.closed = None;
-                if self.opens.is_none() {
-                    self.opens = Some(today);
-                }
-            }
+            // When it was planned to open stays as planned; opening early or late is the
+            // owner's call, and the record says when it was done.
+            S::Open => self.closed = None,
             S::Closed => self.closed = Some(today),
             S::Published => self.date = Some(today),
             S::Planned => {}
@@ -315,9 +312,8 @@ mod tests {
     fn a_round_opens_closes_reopens_and_publishes_once() {
         let today = day("2026-03-01");
         let mut f = round(RoundState::Planned);
-        f.opens = None;
         f.advance(RoundState::Open, today).expect("opened");
-        assert_eq!(f.opens, Some(today));
+        assert_eq!(f.opens, Some(day("2026-01-10")), "the plan stays as it was");
         f.advance(RoundState::Closed, today).expect("closed");
         assert_eq!(f.closed, Some(today));
         f.advance(RoundState::Open, today).expect("opened again");

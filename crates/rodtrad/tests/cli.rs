@@ -415,6 +415,7 @@ fn the_record_of_changes_is_exported_apart_on_every_backend() {
                 + set.perspectives.len()
                 + set.strategies.len()
                 + set.follow_ups.len()
+                + set.reports.len()
         );
         let first = &lines[0];
         assert_eq!(first["actor"], "rodtrad");

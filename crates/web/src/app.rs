@@ -71,6 +71,15 @@ pub fn router(state: AppState) -> Router {
             "/strategy/{strategy}/goal/{id}",
             "/strategy/{strategy}/goal",
         ))
+        .route("/my", get(pages::my::show))
+        .route("/rounds", get(pages::rounds::list))
+        .route("/rounds/{id}", get(pages::rounds::show))
+        .route("/rounds/{id}/reports.csv", get(pages::rounds::csv))
+        .route("/rounds/{id}/state", post(pages::rounds::advance))
+        .route(
+            "/rounds/{round}/reports/{activity}",
+            get(edit::report::show).post(edit::report::post),
+        )
         .route("/plans/{id}/versions", get(edit::versions::list))
         .route("/plans/{id}/versions/{number}", get(edit::versions::show))
         .route("/plans/{id}/publish", post(edit::versions::publish))

@@ -15,6 +15,7 @@ mod headers;
 mod lang;
 mod model;
 mod pages;
+mod reporting;
 mod session;
 mod site;
 mod state;

@@ -14,8 +14,8 @@ use rodtrad_domain::Applied;
 use crate::cache::PageCache;
 
 use rodtrad_domain::{
-    Activity, DataSet, EffectGoal, GoalNode, GoalRef, ItemKey, Organisation, OverarchingGoal, Plan,
-    Report, Slug,
+    Activity, DataSet, EffectGoal, FollowUp, GoalNode, GoalRef, ItemKey, Organisation,
+    OverarchingGoal, Plan, Report, Slug,
 };
 
 #[derive(Debug, Default)]
@@ -212,6 +212,27 @@ impl ReadModel {
             model.reports = report_index(&model.set);
         }
         model
+    }
+
+    /// The activities a round asks reports of, by their index in stored order: those that
+    /// serve a goal of the plans it follows up.
+    pub fn round_activities(&self, round: &FollowUp) -> Vec<usize> {
+        let mut at = std::collections::BTreeSet::new();
+        for plan in round.followed_plans() {
+            for n in self.plan(plan.as_str()).map_or(&[][..], |p| &p.nodes) {
+                let goal = GoalRef {
+                    plan: plan.clone(),
+                    node: n.id.clone(),
+                };
+                at.extend(self.serving_indices(&goal));
+            }
+        }
+        at.into_iter().collect()
+    }
+
+    /// A round by its id.
+    pub fn round(&self, id: &str) -> Option<&FollowUp> {
+        self.set.follow_ups.iter().find(|f| f.id.as_str() == id)
     }
 
     /// An activity's report in a round, if it has one.

@@ -118,11 +118,17 @@ impl Editor for FollowUps {
     }
 
     fn page(_: Option<&Slug>, id: Option<&Slug>) -> String {
-        id.map_or_else(|| "/".to_owned(), |id| format!("/follow-ups/{id}"))
+        id.map_or_else(|| "/rounds".to_owned(), |id| format!("/rounds/{id}"))
     }
 
-    fn may_edit(viewer: &Viewer, _: &DataSet, _: Option<&Slug>, _: Option<&FollowUp>) -> bool {
-        viewer.access().may_administer()
+    /// Plan owners make rounds; the round's owner (who keeps its structure, or without one
+    /// any of its plans) changes it.
+    fn may_edit(viewer: &Viewer, _: &DataSet, _: Option<&Slug>, item: Option<&FollowUp>) -> bool {
+        let access = viewer.access();
+        match item {
+            None => access.may_make_rounds(),
+            Some(f) => access.may_run_round(&f.plans, f.structure.as_ref()),
+        }
     }
 
     fn fields(
@@ -225,6 +231,19 @@ impl Editor for FollowUps {
             state: old.map_or(RoundState::Planned, |f| f.state),
             closed: old.and_then(|f| f.closed),
         };
+        // A round is run by who keeps its structure (or its plans): one cannot make a round
+        // one would not be allowed to run.
+        if !viewer
+            .access()
+            .may_run_round(&follow_up.plans, follow_up.structure.as_ref())
+        {
+            let field = if follow_up.structure.is_some() {
+                "structure"
+            } else {
+                "plans"
+            };
+            r.problems.add(field, viewer.lang.text("round-not-yours"));
+        }
         r.finish().map(|()| follow_up)
     }
 }

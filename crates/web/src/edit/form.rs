@@ -472,22 +472,27 @@ impl Form {
     /// The fields keep what was posted, and show the problems found in it.
     #[must_use]
     pub fn refilled(mut self, input: &Input, problems: Problems) -> Self {
-        for f in &mut self.fields {
-            match f.control {
-                Control::Multi(_) | Control::Grouped(_) => f.values = input.all(&f.name),
-                _ => {
-                    f.value = input
-                        .0
-                        .iter()
-                        .find(|(k, _)| *k == f.name)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default();
-                }
-            }
-            f.error = problems.fields.get(&f.name).cloned();
-        }
+        refill(&mut self.fields, input, &problems);
         self.general = problems.general;
         self
+    }
+}
+
+/// `fields` keep what was posted, and show the problems found in it.
+pub fn refill(fields: &mut [Field], input: &Input, problems: &Problems) {
+    for f in fields {
+        match f.control {
+            Control::Multi(_) | Control::Grouped(_) => f.values = input.all(&f.name),
+            _ => {
+                f.value = input
+                    .0
+                    .iter()
+                    .find(|(k, _)| *k == f.name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+            }
+        }
+        f.error = problems.fields.get(&f.name).cloned();
     }
 }
 

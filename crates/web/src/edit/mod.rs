@@ -18,6 +18,7 @@ pub mod parts;
 pub mod plan;
 pub mod registry;
 pub mod remove;
+pub mod report;
 pub mod versions;
 
 use axum::response::{IntoResponse, Redirect, Response};

@@ -238,7 +238,20 @@ pub async fn submit(
     let jar = jar
         .add(cookie(CSRF_COOKIE, renewed, SESSION_SECONDS))
         .add(cookie(SESSION_COOKIE, token, SESSION_SECONDS));
-    Ok((jar, Redirect::to(&page.next)).into_response())
+    // Someone with reports to write or review in an open round starts on their own page;
+    // anyone else goes back where they came from.
+    let grants = store.grants(account.id).await.map_err(|e| internal(&e))?;
+    let access = rodtrad_auth::Access {
+        admin: account.is_admin,
+        grants: grants.into_iter().map(|g| (g.role, g.scope)).collect(),
+    };
+    let to_do = crate::pages::my::has_something_to_do(&state.working(), &access);
+    let next = if to_do && page.next == "/" {
+        "/my".to_owned()
+    } else {
+        page.next
+    };
+    Ok((jar, Redirect::to(&next)).into_response())
 }
 
 /// The counts an attempt to log in as `email` from `client` is held to: the address from this

@@ -4,11 +4,13 @@ pub mod account;
 pub mod activity;
 pub mod focus_area;
 pub mod login;
+pub mod my;
 pub mod organisation;
 pub mod overlap;
 pub mod paging;
 pub mod plan;
 pub mod report;
+pub mod rounds;
 pub mod search;
 pub mod strategy;
 
@@ -164,6 +166,12 @@ impl Page {
             Lang::Sv => format!("{}?lang=en", self.path),
             Lang::En => format!("{}?lang=sv", self.path),
         }
+    }
+
+    /// "Uppgifter per DATE": the day a published report's figures are from.
+    pub fn as_of(&self, date: &PartialDate) -> String {
+        self.lang
+            .format("report-as-of", &[("date", date.to_string())])
     }
 
     /// A status in words.

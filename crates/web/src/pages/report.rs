@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
+use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan, RoundState};
 
 use crate::error::AppError;
 use crate::model::ReadModel;
@@ -36,7 +36,19 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let lang = viewer.lang;
-    let model = state.model_for(&viewer);
+    // A published round's report is made from its frozen copy, so no later edit changes it;
+    // one not yet published is made from the data as the viewer sees it.
+    let frozen = rodtrad_domain::Slug::parse(&id)
+        .ok()
+        .and_then(|round| state.frozen(&round));
+    let live;
+    let model: &ReadModel = match &frozen {
+        Some(f) => &f.model,
+        None => {
+            live = state.model_for(&viewer);
+            &live
+        }
+    };
     let report = model
         .set
         .follow_ups
@@ -72,20 +84,37 @@ pub async fn show(
             .filter(|n| n.parent.is_none())
             .map(|n| Section {
                 node: n,
-                timeline: timeline::for_goal(&model, structure, n),
+                timeline: timeline::for_goal(model, structure, n),
                 narrative: narrative(structure, n),
             })
             .collect(),
-        None => report
+        // Without a structure: the goals its sections name, or the top-level goals of the
+        // plans it follows up.
+        None if !report.sections.is_empty() => report
             .sections
             .iter()
             .filter_map(|s| {
                 let (plan, node) = model.node(&s.node)?;
                 Some(Section {
                     node,
-                    timeline: timeline::for_goal(&model, plan, node),
+                    timeline: timeline::for_goal(model, plan, node),
                     narrative: Some(s.narrative.as_str()),
                 })
+            })
+            .collect(),
+        None => report
+            .plans
+            .iter()
+            .filter_map(|p| model.plan(p.as_str()))
+            .flat_map(|plan| {
+                plan.nodes
+                    .iter()
+                    .filter(|n| n.parent.is_none())
+                    .map(move |n| Section {
+                        node: n,
+                        timeline: timeline::for_goal(model, plan, n),
+                        narrative: None,
+                    })
             })
             .collect(),
     };
@@ -103,7 +132,7 @@ pub async fn show(
                 &report.id,
                 viewer.access().may_administer(),
             ),
-            model: &model,
+            model,
             report,
             plans,
             sections,

@@ -1,0 +1,339 @@
+//! Follow-up rounds end to end, in-process, on SQLite and PostgreSQL: a round made and opened;
+//! a contributor drafts and submits; the owner returns it; the contributor corrects and
+//! resubmits; the owner approves; the round closes (a late save refused with the reason); the
+//! report is published and an edit afterwards does not change it. Who may do what, and what
+//! each step leaves on the record.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{App, Person, apps, field_value, get, person, resend, submit};
+use rodtrad_domain::{ItemKey, ReportState, RoundState, Slug};
+
+const PLAN: &str = "psykisk-halsa-2020";
+const ACTIVITY: &str = "brukarinflytandesamordnare-bisam";
+const LEAD: &str = "psykiatrin";
+const ROUND: &str = "uppfoljning-2025";
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).expect("slug")
+}
+
+fn report_path() -> String {
+    format!("/rounds/{ROUND}/reports/{ACTIVITY}")
+}
+
+/// The people of the story.
+struct People {
+    owner: Person,
+    contributor: Person,
+    other_contributor: Person,
+    other_owner: Person,
+    admin: Person,
+}
+
+async fn people(app: &App) -> People {
+    use rodtrad_domain::Role::{Contributor, PlanOwner};
+    People {
+        owner: person(app, "agare@region.se", false, &[(PlanOwner, PLAN)]).await,
+        contributor: person(app, "psykiatrin@region.se", false, &[(Contributor, LEAD)]).await,
+        other_contributor: person(
+            app,
+            "region@region.se",
+            false,
+            &[(Contributor, "region-orebro-lan")],
+        )
+        .await,
+        other_owner: person(
+            app,
+            "annan@region.se",
+            false,
+            &[(PlanOwner, "social-valfard-2019-2022")],
+        )
+        .await,
+        admin: person(app, "admin@region.se", true, &[]).await,
+    }
+}
+
+/// The round's state as stored in the working model.
+fn round_state(app: &App) -> RoundState {
+    app.state
+        .working()
+        .round(ROUND)
+        .expect("the round")
+        .state
+}
+
+fn report_state(app: &App) -> Option<ReportState> {
+    app.state
+        .working()
+        .report(&slug(ROUND), &slug(ACTIVITY))
+        .map(|r| r.state)
+}
+
+/// A step on the report page, sent as the page's own form would send it.
+async fn step(app: &App, who: &Person, step: &str, changes: &[(&str, &str)]) -> common::Answer {
+    let mut all: Vec<(&str, &str)> = vec![("step", step)];
+    all.extend_from_slice(changes);
+    resend(app, who, &report_path(), &all).await
+}
+
+/// A step posted straight to the report, as a form no longer shown (or never shown to this
+/// person) would send it, based on the report's revision now.
+async fn direct(app: &App, who: &Person, form: &[(&str, &str)]) -> common::Answer {
+    let revision = app
+        .state
+        .working()
+        .revision(&ItemKey::report(&slug(ROUND), &slug(ACTIVITY)))
+        .to_string();
+    let mut all: Vec<(&str, &str)> = vec![("revision", revision.as_str())];
+    all.extend_from_slice(form);
+    submit(app, who, &report_path(), &all).await
+}
+
+/// A round step posted from the round's page.
+async fn advance(app: &App, who: &Person, to: &str) -> common::Answer {
+    let page = get(app, &format!("/rounds/{ROUND}"), &who.cookie).await;
+    let revision = field_value(&page.body, "revision").unwrap_or_else(|| "0".into());
+    submit(
+        app,
+        who,
+        &format!("/rounds/{ROUND}/state"),
+        &[("to", to), ("revision", &revision)],
+    )
+    .await
+}
+
+fn location(a: &common::Answer) -> String {
+    a.headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_round_from_opening_to_its_frozen_report() {
+    for app in apps("rounds_story").await {
+        let p = people(&app).await;
+
+        // The plan's owner makes the round over their plan.
+        let made = resend(
+            &app,
+            &p.owner,
+            "/new/follow_up",
+            &[
+                ("id", ROUND),
+                ("title", "Uppföljning 2025"),
+                ("plans", PLAN),
+                ("period_start", "2025"),
+                ("period_end", "2025"),
+                ("deadline", "2027-02-15"),
+            ],
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        assert_eq!(round_state(&app), RoundState::Planned);
+        // Another plan's owner may not make a round over a plan they do not own.
+        let theirs = resend(
+            &app,
+            &p.other_owner,
+            "/new/follow_up",
+            &[("id", "deras"), ("title", "Deras"), ("plans", PLAN)],
+        )
+        .await;
+        assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Not open yet: the contributor's save is refused, saying so.
+        let early = direct(&app, &p.contributor, &[("step", "save"), ("done", "Tidigt")]).await;
+        assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+        assert!(early.body.contains("inte öppen för rapporter"), "{}", early.body);
+        assert_eq!(report_state(&app), None);
+
+        let opened = advance(&app, &p.owner, "open").await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        assert!(location(&opened).ends_with("?done=opened"));
+        assert_eq!(round_state(&app), RoundState::Open);
+
+        // The round's page lists the activity under its lead, not started.
+        let page = get(&app, &format!("/rounds/{ROUND}"), &p.contributor.cookie).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Brukarinflytandesamordnare"), "{}", page.body);
+        assert!(page.body.contains("inte påbörjad"));
+
+        // A draft, then sent for review; the confirmation is on the page landed on.
+        let saved = step(
+            &app,
+            &p.contributor,
+            "save",
+            &[("status", "ongoing"), ("done", "Samordnaren anställdes.")],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let landed = get(&app, &location(&saved), &p.contributor.cookie).await;
+        assert!(landed.body.contains("Sparat."), "{}", landed.body);
+        assert_eq!(report_state(&app), Some(ReportState::Draft));
+
+        // Who may not: another organisation's contributor, another plan's owner, a visitor.
+        let stranger = direct(&app, &p.other_contributor, &[("step", "save")]).await;
+        assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+        let visitor = get(&app, &report_path(), "").await;
+        assert_eq!(visitor.status, StatusCode::SEE_OTHER);
+        assert!(location(&visitor).starts_with("/login"));
+
+        let sent = step(&app, &p.contributor, "submit", &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert!(location(&sent).ends_with("?done=submitted"));
+        assert_eq!(report_state(&app), Some(ReportState::Submitted));
+        let again = submit(
+            &app,
+            &p.contributor,
+            &report_path(),
+            &[("step", "save"), ("revision", "0"), ("done", "x")],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "a submitted report waits");
+
+        let not_theirs = direct(&app, &p.other_owner, &[("step", "approve")]).await;
+        assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
+
+        // Returned: a comment is needed, and then it is said to the contributor.
+        let bare = step(&app, &p.owner, "return", &[("comment", " ")]).await;
+        assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bare.body.contains("Skriv en kommentar"), "{}", bare.body);
+        let returned = step(
+            &app,
+            &p.owner,
+            "return",
+            &[("comment", "Beskriv resultaten också.")],
+        )
+        .await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
+        assert_eq!(report_state(&app), Some(ReportState::Returned));
+        let seen = get(&app, &report_path(), &p.contributor.cookie).await;
+        assert!(seen.body.contains("Beskriv resultaten också."));
+
+        // Corrected and sent again; approved.
+        let corrected = step(
+            &app,
+            &p.contributor,
+            "submit",
+            &[("results", "Brukarrådet träffas varje månad.")],
+        )
+        .await;
+        assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+        let approved = step(&app, &p.owner, "approve", &[]).await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+        assert!(location(&approved).ends_with("?done=approved"));
+        assert_eq!(report_state(&app), Some(ReportState::Approved));
+
+        // Closed: a late save is refused with the reason and the date.
+        assert_eq!(advance(&app, &p.owner, "closed").await.status, StatusCode::SEE_OTHER);
+        let closed_on = app
+            .state
+            .working()
+            .round(ROUND)
+            .and_then(|r| r.closed)
+            .expect("closed on a day")
+            .to_string();
+        let late = submit(
+            &app,
+            &p.owner,
+            &report_path(),
+            &[("step", "return"), ("comment", "för sent"), ("revision", "0")],
+        )
+        .await;
+        assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+        assert!(
+            late.body.contains(&format!("Låst: omgången stängdes {closed_on}.")),
+            "{}",
+            late.body
+        );
+        assert_eq!(report_state(&app), Some(ReportState::Approved));
+
+        // The owner writes the introduction, then publishes.
+        let intro = resend(
+            &app,
+            &p.owner,
+            &format!("/edit/follow_up/{ROUND}"),
+            &[("introduction", "Ett år med brukarinflytande.")],
+        )
+        .await;
+        assert_eq!(intro.status, StatusCode::SEE_OTHER, "{}", intro.body);
+        assert_eq!(advance(&app, &p.owner, "published").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(round_state(&app), RoundState::Published);
+        let report = get(&app, &format!("/follow-ups/{ROUND}"), "").await;
+        assert_eq!(report.status, StatusCode::OK);
+        assert!(report.body.contains("Ett år med brukarinflytande."));
+        assert!(report.body.contains("Uppgifter per"), "{}", report.body);
+        assert!(report.body.contains("Brukarinflytandesamordnare (BISAM)"));
+
+        // An edit afterwards changes the activity, not the published report.
+        let renamed = resend(
+            &app,
+            &p.admin,
+            &format!("/edit/activity/{ACTIVITY}"),
+            &[("title", "Ett nytt namn")],
+        )
+        .await;
+        assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+        let after = get(&app, &format!("/follow-ups/{ROUND}"), "").await;
+        assert_eq!(after.body, report.body, "a published report never changes");
+        assert!(!after.body.contains("Ett nytt namn"));
+        // Nor can a published round be opened again.
+        let refused = advance(&app, &p.owner, "open").await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.body.contains("kan inte gå från publicerad"), "{}", refused.body);
+        let stranger = advance(&app, &p.other_owner, "closed").await;
+        assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+
+        // Every step is on the record, with who took it.
+        let steps = app
+            .state
+            .store()
+            .changes_of(&ItemKey::report(&slug(ROUND), &slug(ACTIVITY)), 0)
+            .await
+            .expect("record");
+        let who: Vec<&str> = steps.iter().map(|c| c.actor.as_str()).collect();
+        assert_eq!(steps.len(), 5, "save, submit, return, submit, approve: {who:?}");
+        assert!(who[0].contains("psykiatrin") && who[2].contains("agare"), "{who:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_orebro_follow_up_is_a_published_round_with_its_reports() {
+    for app in apps("rounds_orebro").await {
+        let working = app.state.working();
+        let round = working.round("uppfoljning-2021").expect("the 2021 round");
+        assert_eq!(round.state, RoundState::Published);
+        assert_eq!(working.set.reports.len(), 54);
+        assert!(
+            working
+                .set
+                .reports
+                .iter()
+                .all(|r| r.state == ReportState::Approved)
+        );
+        let frozen = app
+            .state
+            .frozen(&round.id)
+            .expect("frozen when imported");
+        assert_eq!(frozen.model.set.reports.len(), 54);
+        // Visitors see the published round and its reports.
+        let page = get(&app, "/rounds/uppfoljning-2021", "").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let list = get(&app, "/rounds", "").await;
+        assert!(list.body.contains("Uppföljning av handlingsplaner"));
+        let one = get(
+            &app,
+            "/rounds/uppfoljning-2021/reports/brukarinflytandesamordnare-bisam",
+            "",
+        )
+        .await;
+        assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+        assert!(one.body.contains("godkänd"));
+        let csv = get(&app, "/rounds/uppfoljning-2021/reports.csv", "").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert_eq!(csv.body.lines().count(), 55, "a header and 54 reports");
+    }
+}
