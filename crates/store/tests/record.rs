@@ -49,7 +49,8 @@ async fn an_import_is_recorded_item_by_item_and_publishes_its_plans() {
             + set.strategies.len()
             + set.plans.len()
             + set.activities.len()
-            + set.follow_ups.len();
+            + set.follow_ups.len()
+            + set.reports.len();
         let created = record
             .iter()
             .filter(|c| c.action == Action::Created)
@@ -146,7 +147,9 @@ async fn an_edit_is_saved_with_its_record_and_a_stale_one_is_refused() {
 
         // Removing the activity deletes it and records the removal.
         let mut removed = edited.clone();
-        removed.activities.remove(0);
+        let gone = removed.activities.remove(0);
+        // Its reports go with it: a report is of an activity.
+        removed.reports.retain(|r| r.activity != gone.id);
         save(store, &edited, &removed, vec![(key.clone(), 2)])
             .await
             .expect("remove");

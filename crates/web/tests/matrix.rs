@@ -94,7 +94,17 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         ("/new/strategy/rus-2018-2030/area".into(), &[Admin]),
         ("/new/strategy/rus-2018-2030/goal".into(), &[Admin]),
         ("/edit/follow_up/uppfoljning-2021".into(), &[Admin]),
-        ("/new/follow_up".into(), &[Admin]),
+        ("/new/follow_up".into(), &[Owner, OtherOwner, Admin]),
+        ("/rounds".into(), EVERYONE),
+        // A published round and its reports are for anyone to read.
+        ("/rounds/uppfoljning-2021".into(), EVERYONE),
+        ("/rounds/uppfoljning-2021/reports.csv".into(), EVERYONE),
+        (
+            format!("/rounds/uppfoljning-2021/reports/{ACTIVITY}"),
+            EVERYONE,
+        ),
+        ("/follow-ups/uppfoljning-2021".into(), EVERYONE),
+        ("/my".into(), SIGNED_IN),
         ("/admin/accounts".into(), &[Admin]),
         (format!("/admin/accounts/{account}"), &[Admin]),
         (format!("/history/plan/{PLAN}"), &[Reader, Owner, Admin]),
@@ -209,6 +219,25 @@ fn forms(account: i64) -> Vec<Case> {
         (
             format!("/plans/{PLAN}/decide"),
             empty.clone(),
+            &[Owner, Admin],
+        ),
+        // The round's owner keeps its structure: only an administrator here. A published
+        // round refuses every step (409), which writes nothing.
+        (
+            "/rounds/uppfoljning-2021/state".into(),
+            vec![("to", "open"), ("revision", "-1")],
+            &[Admin],
+        ),
+        // The lead's contributor writes, a plan's owner reviews; the round is published, so
+        // whoever may is refused with the reason (409), and nothing is written.
+        (
+            format!("/rounds/uppfoljning-2021/reports/{ACTIVITY}"),
+            vec![("step", "save"), ("revision", "-1")],
+            &[Contributor, Admin],
+        ),
+        (
+            format!("/rounds/uppfoljning-2021/reports/{ACTIVITY}"),
+            vec![("step", "approve"), ("revision", "-1")],
             &[Owner, Admin],
         ),
         ("/admin/accounts".into(), empty.clone(), &[Admin]),

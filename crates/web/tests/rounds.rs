@@ -180,6 +180,15 @@ async fn a_round_from_opening_to_its_frozen_report() {
         let visitor = get(&app, &report_path(), "").await;
         assert_eq!(visitor.status, StatusCode::SEE_OTHER);
         assert!(location(&visitor).starts_with("/login"));
+        for path in [format!("/rounds/{ROUND}"), format!("/rounds/{ROUND}/reports.csv")] {
+            let hidden = get(&app, &path, "").await;
+            assert!(
+                hidden.status == StatusCode::SEE_OTHER || hidden.status == StatusCode::NOT_FOUND,
+                "{path}: {}",
+                hidden.status
+            );
+        }
+        assert!(!get(&app, "/rounds", "").await.body.contains("Uppföljning 2025"));
 
         let sent = step(&app, &p.contributor, "submit", &[]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);

@@ -50,5 +50,7 @@ CREATE TABLE follow_up_release (
     UNIQUE (follow_up_slug, number)
 );
 
+-- Backend-specific: the guard that keeps a published report as it was frozen.
+
 CREATE TRIGGER follow_up_release_kept BEFORE UPDATE OR DELETE ON follow_up_release
 FOR EACH ROW EXECUTE FUNCTION refuse_alteration();

@@ -50,6 +50,8 @@ CREATE TABLE follow_up_release (
     UNIQUE (follow_up_slug, number)
 );
 
+-- Backend-specific: the guard that keeps a published report as it was frozen.
+
 CREATE TRIGGER follow_up_release_kept BEFORE UPDATE ON follow_up_release
 BEGIN SELECT RAISE(ABORT, 'a published report cannot be altered'); END;
 

@@ -310,6 +310,12 @@ impl Editor for Activities {
     top_level!(Arc<Activity>, activities, ItemKind::Activity);
     const TITLES: (&'static str, &'static str) = ("edit-activity-title", "new-activity-title");
 
+    /// An activity goes with its reports: a report is of an activity.
+    fn remove(set: &mut DataSet, _: Option<&Slug>, id: &Slug) {
+        set.activities.retain(|a| &a.id != id);
+        set.reports.retain(|r| &r.activity != id);
+    }
+
     fn name(item: &Arc<Activity>) -> String {
         item.title.clone()
     }

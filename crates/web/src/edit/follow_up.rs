@@ -113,6 +113,12 @@ impl Editor for FollowUps {
     top_level!(FollowUp, follow_ups, ItemKind::FollowUp);
     const TITLES: (&'static str, &'static str) = ("edit-follow-up-title", "new-follow-up-title");
 
+    /// A round goes with its reports.
+    fn remove(set: &mut DataSet, _: Option<&Slug>, id: &Slug) {
+        set.follow_ups.retain(|f| &f.id != id);
+        set.reports.retain(|r| &r.round != id);
+    }
+
     fn name(item: &FollowUp) -> String {
         item.title.clone()
     }
