@@ -134,7 +134,10 @@ mod tests {
         assert!(owner.may_run_round(&[other.clone()], Some(&plan)));
         assert!(!owner.may_run_round(&[plan.clone()], Some(&other)));
         assert!(owner.may_make_rounds() && !contributor.may_make_rounds());
-        assert!(contributor.may_report(Some(&org)) && !contributor.may_review([&plan].into_iter(), None));
+        assert!(
+            contributor.may_report(Some(&org))
+                && !contributor.may_review([&plan].into_iter(), None)
+        );
         assert_eq!(
             contributor.partner_part_of(&[slug("x"), org.clone()]),
             Some(&org)

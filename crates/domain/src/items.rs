@@ -386,9 +386,7 @@ impl DataSet {
             ItemKind::Plan => one(&self.plans, |x| &x.id, k),
             ItemKind::Activity => one(&self.activities, |x| &x.id, k),
             ItemKind::FollowUp => one(&self.follow_ups, |x| &x.id, k),
-            ItemKind::Report => self
-                .report(key)
-                .and_then(|r| serde_json::to_string(r).ok()),
+            ItemKind::Report => self.report(key).and_then(|r| serde_json::to_string(r).ok()),
             ItemKind::Account => None,
         }
     }

@@ -40,6 +40,6 @@ pub use model::*;
 pub use rounds::{Refusal, ReportStep, frozen, open_for_reports};
 pub use slug::{GoalRef, Slug, SlugError};
 pub use vocab::{
-    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind, ReportState,
-    Role, RoundState, Status, UnknownValue, Vocabulary,
+    InterventionLevel, MunicipalityCode, MunicipalityCodeError, OrganisationKind, PlanKind,
+    ReportState, Role, RoundState, Status, UnknownValue, Vocabulary,
 };

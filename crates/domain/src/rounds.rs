@@ -284,7 +284,11 @@ mod tests {
             r.take(ReportStep::Submit, &open, None),
             Err(Refusal::MissingDone)
         );
-        assert_eq!(r.state, ReportState::Draft, "a refused step changes nothing");
+        assert_eq!(
+            r.state,
+            ReportState::Draft,
+            "a refused step changes nothing"
+        );
     }
 
     #[test]

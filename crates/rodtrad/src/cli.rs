@@ -54,6 +54,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Follow-up rounds.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -81,6 +86,26 @@ pub enum AuditCommand {
     /// Write the whole record of changes to a new file, as JSON Lines: one change per line,
     /// oldest first, with who, when, the item and each field's value before and after.
     Export { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// E-mail everyone with reports left to send in the round ID, now (for cron): through the
+    /// SMTP server of RODTRAD_SMTP_URL, from RODTRAD_MAIL_FROM. With `--due N` and no ID, every
+    /// open round whose deadline is N days from today.
+    Remind {
+        /// The round; leave it out with `--due`.
+        id: Option<String>,
+        /// List who would get which reminder, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Remind in every open round whose deadline is this many days from today.
+        #[arg(long)]
+        due: Option<u32>,
+        /// The site's address, for whole links in the mail (`https://planer.region.se`).
+        #[arg(long, env = "RODTRAD_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -88,6 +88,11 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Round { command } => {
+            let store = open(&args.database).await?;
+            println!("{}", crate::round::run(&store, command, lang).await?);
+            Ok(())
+        }
         Command::User { command } => {
             let store = open(&args.database).await?;
             println!("{}", crate::user::run(&store, command, lang).await?);

@@ -10,6 +10,7 @@ mod commands;
 mod error;
 mod generate;
 mod render;
+mod round;
 mod serve;
 mod user;
 

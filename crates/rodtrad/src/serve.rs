@@ -30,6 +30,9 @@ pub async fn run(store: Store, bind: &str, site: Site, lang: Lang) -> Result<(),
         .release_unrecorded(&rodtrad_store::Actor::command_line(), rodtrad_auth::now())
         .await
         .map_err(|e| db_failed(&e))?;
+    // A mail server set wrong is said at start, not at the first reminder.
+    let mail = rodtrad_mail::MailConfig::from_env()
+        .map_err(|e| CliError::message("cli-mail-invalid", vec![("detail", e.to_string())]))?;
     let state = AppState::load(store).await.map_err(|e| db_failed(&e))?;
     let listener = TcpListener::bind(bind).await.map_err(|e| {
         CliError::message(
@@ -55,6 +58,16 @@ pub async fn run(store: Store, bind: &str, site: Site, lang: Lang) -> Result<(),
         lang.format("cli-serving", &[("url", format!("http://{address}/"))])
     );
     tracing::info!(%address, public_url = ?site.public_url(), "listening");
+    let state = match mail {
+        Some(config) => {
+            tracing::info!(server = %config.redacted(), "mail goes through this server");
+            let base_url = site
+                .public_url()
+                .unwrap_or_else(|| format!("http://{address}"));
+            state.with_mailing(Some(rodtrad_web::Mailing { config, base_url }))
+        }
+        None => state,
+    };
     rodtrad_web::serve_site(listener, state, site, shutdown_signal())
         .await
         .map_err(|e| CliError::message("cli-serve-failed", vec![("detail", e.to_string())]))?;

@@ -546,3 +546,134 @@ fn serving_plain_http_to_other_machines_is_warned_of_at_start() {
     assert!(log.contains("okrypterad http"), "{log}");
     assert!(log.contains("RODTRAD_PUBLIC_URL"), "{log}");
 }
+
+/// The Örebro set with a round open over one plan, imported into `url`, and a contributor of
+/// the lead of one of its activities.
+async fn open_round_with_a_contributor(dir: &Path, url: &str) {
+    let set = dir.join("with-round");
+    copy_dir(&orebro(), &set);
+    std::fs::write(
+        set.join("follow-ups/omgang-2025.toml"),
+        "id = \"omgang-2025\"\ntitle = \"Omgång 2025\"\nplans = [\"psykisk-halsa-2020\"]\n\
+         deadline = \"2027-02-15\"\nstate = \"open\"\n",
+    )
+    .expect("round");
+    let imported = rodtrad(
+        &["--database", url, "import", &set.display().to_string()],
+        dir,
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let store = rodtrad_store::Store::open(url).await.expect("store");
+    let actor = rodtrad_store::Actor::command_line();
+    let account = store
+        .create_account("psykiatrin@region.se", None, "x", false, &actor, 0)
+        .await
+        .expect("account");
+    let grant = rodtrad_store::Grant {
+        role: rodtrad_domain::Role::Contributor,
+        scope: rodtrad_domain::Slug::parse("psykiatrin").expect("slug"),
+    };
+    store
+        .grant(account.id, &grant, &actor, 0)
+        .await
+        .expect("grant");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (i, url) in databases(tmp.path(), "remind").iter().enumerate() {
+        let dir = tmp.path().join(format!("db-{i}"));
+        std::fs::create_dir_all(&dir).expect("dir");
+        open_round_with_a_contributor(&dir, url).await;
+
+        let dry = rodtrad(
+            &[
+                "--database",
+                url,
+                "round",
+                "remind",
+                "omgang-2025",
+                "--dry-run",
+            ],
+            &dir,
+        );
+        assert!(dry.status.success(), "{}", stderr(&dry));
+        let listed = stdout(&dry);
+        assert!(listed.contains("psykiatrin@region.se"), "{listed}");
+        assert!(
+            listed.contains("Brukarinflytandesamordnare (BISAM)"),
+            "{listed}"
+        );
+        assert!(listed.contains("ingenting skickat"), "{listed}");
+
+        // Without a mail server, sending is refused with what to set.
+        let unset = rodtrad(&["--database", url, "round", "remind", "omgang-2025"], &dir);
+        assert_eq!(unset.status.code(), Some(1));
+        assert!(
+            stderr(&unset).contains("RODTRAD_SMTP_URL"),
+            "{}",
+            stderr(&unset)
+        );
+        // A round that is not open, and one that does not exist, are refused by name.
+        let closed = rodtrad(
+            &[
+                "--database",
+                url,
+                "round",
+                "remind",
+                "uppfoljning-2021",
+                "--dry-run",
+            ],
+            &dir,
+        );
+        assert_eq!(closed.status.code(), Some(1));
+        assert!(
+            stderr(&closed).contains("inte öppen"),
+            "{}",
+            stderr(&closed)
+        );
+        let unknown = rodtrad(&["--database", url, "round", "remind", "finns-inte"], &dir);
+        assert!(
+            stderr(&unknown).contains("finns-inte"),
+            "{}",
+            stderr(&unknown)
+        );
+
+        let smtp = rodtrad_mail::testing::TestSmtp::start().await;
+        let smtp_url = smtp.url();
+        let (url2, dir2) = (url.clone(), dir.clone());
+        let sent = tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+                .args(["--database", &url2, "round", "remind", "omgang-2025"])
+                .current_dir(&dir2)
+                .env_remove("DATABASE_URL")
+                .env_remove("RODTRAD_LANG")
+                .env("LANG", "C")
+                .env("RODTRAD_SMTP_URL", &smtp_url)
+                .env("RODTRAD_MAIL_FROM", "noreply@region.se")
+                .env("RODTRAD_PUBLIC_URL", "https://planer.region.se")
+                .output()
+                .expect("run rodtrad")
+        })
+        .await
+        .expect("joined");
+        assert!(sent.status.success(), "{}", stderr(&sent));
+        assert!(
+            stdout(&sent).contains("1 påminnelser skickade"),
+            "{}",
+            stdout(&sent)
+        );
+        let got = smtp.received();
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].to, ["psykiatrin@region.se"]);
+        assert!(got[0].subject.contains("Omgång 2025"), "{}", got[0].subject);
+        assert!(
+            got[0]
+                .body
+                .contains("https://planer.region.se/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam"),
+            "{}",
+            got[0].body
+        );
+    }
+}

@@ -215,6 +215,31 @@ impl Store {
         Ok(rows.iter().map(account).collect::<sqlx::Result<_>>()?)
     }
 
+    /// The accounts in use (not disabled) that hold `role`, each with the scope they hold it
+    /// in: whom a reminder goes to.
+    pub async fn holders(&self, role: Role) -> Result<Vec<(Account, Slug)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {columns}, g.scope FROM account a JOIN role_grant g ON g.account_id = a.id \
+             WHERE g.role = $1 AND a.disabled = 0 ORDER BY a.email, g.scope",
+            columns = ACCOUNT_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(role.code())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let scope: String = row.try_get("scope")?;
+            if let Ok(scope) = Slug::parse(&scope) {
+                out.push((account(row)?, scope));
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn grants(&self, account_id: i64) -> Result<Vec<Grant>, StoreError> {
         grants_of(&self.pool, account_id).await
     }

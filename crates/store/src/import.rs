@@ -528,10 +528,7 @@ fn partner_rows(ids: &Ids, report: i64, r: &d::Report) -> Vec<Wanted> {
         .map(|(j, p)| {
             (
                 vec![report.into(), pos(j)],
-                vec![
-                    ids.org(Some(&p.organisation)),
-                    p.text.as_str().into(),
-                ],
+                vec![ids.org(Some(&p.organisation)), p.text.as_str().into()],
             )
         })
         .collect()
@@ -980,7 +977,9 @@ async fn reports(
     let kept: Vec<&d::Report> = reports
         .iter()
         .map(AsRef::as_ref)
-        .filter(|r| ids.follow_ups.contains_key(&r.round) && ids.activities.contains_key(&r.activity))
+        .filter(|r| {
+            ids.follow_ups.contains_key(&r.round) && ids.activities.contains_key(&r.activity)
+        })
         .collect();
     let rows = kept
         .iter()
@@ -1342,10 +1341,11 @@ async fn ids_of(
 ) -> sqlx::Result<HashMap<Slug, i64>> {
     let mut map = HashMap::new();
     for slug in slugs {
-        let id: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE slug = $1"))
-            .bind(slug.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+        let id: Option<i64> =
+            sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE slug = $1"))
+                .bind(slug.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
         if let Some(id) = id {
             map.insert((*slug).clone(), id);
         }

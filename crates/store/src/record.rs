@@ -334,8 +334,14 @@ async fn advance_all(
 /// not), or a published round's report as its frozen copy.
 #[derive(Debug, Clone, Copy)]
 pub enum Releasing<'a> {
-    Plan { id: &'a Slug, decided: bool },
-    Report { round: &'a Slug, frozen: &'a DataSet },
+    Plan {
+        id: &'a Slug,
+        decided: bool,
+    },
+    Report {
+        round: &'a Slug,
+        frozen: &'a DataSet,
+    },
 }
 
 /// Releases a plan as it is in `set`: a new numbered version, recorded as published or
@@ -395,11 +401,8 @@ fn change_set(row: &AnyRow) -> sqlx::Result<ChangeSet> {
         at: row.try_get("at")?,
         account: row.try_get("account_id")?,
         actor: row.try_get("actor")?,
-        item: ItemKey::from_path(
-            ItemKind::parse(&kind).ok_or_else(|| bad("item_kind"))?,
-            &id,
-        )
-        .ok_or_else(|| bad("item_id"))?,
+        item: ItemKey::from_path(ItemKind::parse(&kind).ok_or_else(|| bad("item_kind"))?, &id)
+            .ok_or_else(|| bad("item_id"))?,
         action: Action::parse(&action).ok_or_else(|| bad("action"))?,
         revision: row.try_get("revision")?,
         fields: Vec::new(),

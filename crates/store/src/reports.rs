@@ -100,7 +100,14 @@ pub(crate) async fn freeze_unfrozen(
                 .fetch_one(&mut *conn)
                 .await?;
         if count == 0 {
-            freeze(conn, actor, at, &round.id, &frozen(round, set, &set.reports)).await?;
+            freeze(
+                conn,
+                actor,
+                at,
+                &round.id,
+                &frozen(round, set, &set.reports),
+            )
+            .await?;
         }
     }
     Ok(())

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}", get(pages::rounds::show))
         .route("/rounds/{id}/reports.csv", get(pages::rounds::csv))
         .route("/rounds/{id}/state", post(pages::rounds::advance))
+        .route("/rounds/{id}/remind", post(pages::rounds::remind))
         .route(
             "/rounds/{round}/reports/{activity}",
             get(edit::report::show).post(edit::report::post),

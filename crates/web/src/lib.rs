@@ -15,6 +15,7 @@ mod headers;
 mod lang;
 mod model;
 mod pages;
+mod reminders;
 mod reporting;
 mod session;
 mod site;
@@ -23,5 +24,6 @@ mod timeline;
 
 pub use app::{router, serve};
 pub use model::ReadModel;
+pub use reminders::{Mailing, Reminder, due as reminders_due, reminder_mail, send as send_mail};
 pub use site::{Site, SiteError, exposed, serve as serve_site};
 pub use state::{AppState, watch};

@@ -2,7 +2,9 @@
 //! a report of, and the report if one is written), the confirmations shown after a step, the
 //! refusals said in the user's words, and today's date.
 
-use rodtrad_domain::{Activity, FollowUp, PartialDate, Refusal, Report, ReportState, Slug, Vocabulary};
+use rodtrad_domain::{
+    Activity, FollowUp, PartialDate, Refusal, Report, ReportState, Slug, Vocabulary,
+};
 use rodtrad_i18n::Lang;
 
 use crate::model::ReadModel;
@@ -54,10 +56,11 @@ pub enum Done {
     Opened,
     Closed,
     Published,
+    Reminded,
 }
 
 impl Done {
-    const ALL: [Done; 7] = [
+    const ALL: [Done; 8] = [
         Self::Saved,
         Self::Submitted,
         Self::Approved,
@@ -65,6 +68,7 @@ impl Done {
         Self::Opened,
         Self::Closed,
         Self::Published,
+        Self::Reminded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -76,6 +80,7 @@ impl Done {
             Self::Opened => "opened",
             Self::Closed => "closed",
             Self::Published => "published",
+            Self::Reminded => "reminded",
         }
     }
 
@@ -110,11 +115,17 @@ pub fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
         },
         Refusal::NotEditable(state) => lang.format(
             "refusal-not-editable",
-            &[("state", lang.text(&format!("report-state-{}", state.code())))],
+            &[(
+                "state",
+                lang.text(&format!("report-state-{}", state.code())),
+            )],
         ),
         Refusal::NotSubmitted(state) => lang.format(
             "refusal-not-submitted",
-            &[("state", lang.text(&format!("report-state-{}", state.code())))],
+            &[(
+                "state",
+                lang.text(&format!("report-state-{}", state.code())),
+            )],
         ),
         Refusal::MissingStatus => lang.text("refusal-missing-status"),
         Refusal::MissingDone => lang.text("refusal-missing-done"),

@@ -34,6 +34,8 @@ pub struct AppState {
     catching_up: Arc<tokio::sync::Mutex<()>>,
     /// How many times the whole database was read (for tests and diagnostics).
     whole_reads: Arc<std::sync::atomic::AtomicUsize>,
+    /// Where mail goes, when a mail server is configured.
+    mailing: Option<Arc<crate::reminders::Mailing>>,
 }
 
 /// The data as each kind of viewer sees it, made from one reading of the store.
@@ -64,10 +66,7 @@ pub struct Frozen {
     pub model: ReadModel,
 }
 
-fn frozen_map(
-    into: &mut HashMap<Slug, Arc<Frozen>>,
-    reports: Vec<rodtrad_store::FrozenReport>,
-) {
+fn frozen_map(into: &mut HashMap<Slug, Arc<Frozen>>, reports: Vec<rodtrad_store::FrozenReport>) {
     for f in reports {
         into.insert(
             f.round,
@@ -351,7 +350,20 @@ impl AppState {
             models: Arc::new(RwLock::new(Arc::new(models))),
             catching_up: Arc::new(tokio::sync::Mutex::new(())),
             whole_reads: Arc::new(std::sync::atomic::AtomicUsize::new(1)),
+            mailing: None,
         })
+    }
+
+    /// The state sending mail as `mailing` says (reminders, returned reports).
+    #[must_use]
+    pub fn with_mailing(mut self, mailing: Option<crate::reminders::Mailing>) -> Self {
+        self.mailing = mailing.map(Arc::new);
+        self
+    }
+
+    /// Where mail goes, if a mail server is configured.
+    pub fn mailing(&self) -> Option<&crate::reminders::Mailing> {
+        self.mailing.as_deref()
     }
 
     /// Brings the read models up to the data's version in the database, if they are behind;

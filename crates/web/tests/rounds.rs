@@ -57,11 +57,7 @@ async fn people(app: &App) -> People {
 
 /// The round's state as stored in the working model.
 fn round_state(app: &App) -> RoundState {
-    app.state
-        .working()
-        .round(ROUND)
-        .expect("the round")
-        .state
+    app.state.working().round(ROUND).expect("the round").state
 }
 
 fn report_state(app: &App) -> Option<ReportState> {
@@ -112,6 +108,140 @@ fn location(a: &common::Answer) -> String {
         .to_owned()
 }
 
+/// The round made over the plan by its owner, and opened.
+async fn open_round(app: &App, owner: &Person) {
+    let made = resend(
+        app,
+        owner,
+        "/new/follow_up",
+        &[
+            ("id", ROUND),
+            ("title", "Uppföljning 2025"),
+            ("plans", PLAN),
+            ("deadline", "2027-02-15"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(
+        advance(app, owner, "open").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// What the test's SMTP server received, once `n` messages are in (within five seconds).
+async fn arrived(
+    smtp: &rodtrad_mail::testing::TestSmtp,
+    n: usize,
+) -> Vec<rodtrad_mail::testing::Received> {
+    for _ in 0..100 {
+        if smtp.received().len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    smtp.received()
+}
+
+#[tokio::test]
+async fn reminders_go_to_whoever_has_reports_left_and_say_what() {
+    for app in apps("rounds_remind").await {
+        let p = people(&app).await;
+        open_round(&app, &p.owner).await;
+
+        // No mail server: the round's page lists the addresses to copy; sending is refused.
+        let page = get(&app, &format!("/rounds/{ROUND}"), &p.owner.cookie).await;
+        assert!(page.body.contains("psykiatrin@region.se"), "{}", page.body);
+        assert!(page.body.contains("Kopiera adresserna"));
+        let refused = submit(&app, &p.owner, &format!("/rounds/{ROUND}/remind"), &[]).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        // Only who runs the round sends reminders.
+        let stranger = submit(
+            &app,
+            &p.contributor,
+            &format!("/rounds/{ROUND}/remind"),
+            &[],
+        )
+        .await;
+        assert_eq!(stranger.status, StatusCode::FORBIDDEN);
+
+        // With a mail server: one mail per person, naming their activities with links.
+        let smtp = rodtrad_mail::testing::TestSmtp::start().await;
+        let config = rodtrad_mail::MailConfig::parse(&smtp.url(), "Röd tråd <noreply@region.se>")
+            .expect("config");
+        let app = App {
+            state: app.state.clone().with_mailing(Some(rodtrad_web::Mailing {
+                config,
+                base_url: "https://planer.region.se".into(),
+            })),
+            ..app
+        };
+        let sent = submit(&app, &p.owner, &format!("/rounds/{ROUND}/remind"), &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert!(location(&sent).ends_with("?done=reminded"));
+        let mails = arrived(&smtp, 1).await;
+        let to_contributor: Vec<_> = mails
+            .iter()
+            .filter(|m| m.to == ["psykiatrin@region.se"])
+            .collect();
+        assert_eq!(to_contributor.len(), 1, "{mails:?}");
+        let mail = to_contributor[0];
+        assert_eq!(
+            mail.subject,
+            "Påminnelse: rapportera i Uppföljning 2025 senast 2027-02-15"
+        );
+        assert!(
+            mail.body.contains("Brukarinflytandesamordnare (BISAM)"),
+            "{}",
+            mail.body
+        );
+        assert!(
+            mail.body
+                .contains(&format!("https://planer.region.se{}", report_path())),
+            "{}",
+            mail.body
+        );
+        assert!(
+            !mails.iter().any(|m| m.to == ["agare@region.se"]),
+            "the owner has nothing to report"
+        );
+
+        // Submitted: no longer reminded. Returned: told at once, with the comment.
+        let before = smtp.received().len();
+        step(
+            &app,
+            &p.contributor,
+            "submit",
+            &[("status", "ongoing"), ("done", "Anställd.")],
+        )
+        .await;
+        let due = rodtrad_web::reminders_due(
+            app.state.store(),
+            &app.state.working(),
+            app.state.working().round(ROUND).expect("round"),
+        )
+        .await
+        .expect("due");
+        assert!(
+            due.iter()
+                .all(|r| r.activities.iter().all(|(_, path)| *path != report_path())),
+            "{due:?}"
+        );
+        step(
+            &app,
+            &p.owner,
+            "return",
+            &[("comment", "Vad blev resultatet?")],
+        )
+        .await;
+        let mails = arrived(&smtp, before + 1).await;
+        let told = mails.last().expect("a mail");
+        assert_eq!(told.to, ["psykiatrin@region.se"]);
+        assert!(told.subject.contains("har återsänts"), "{}", told.subject);
+        assert!(told.body.contains("Vad blev resultatet?"), "{}", told.body);
+    }
+}
+
 #[tokio::test]
 async fn a_round_from_opening_to_its_frozen_report() {
     for app in apps("rounds_story").await {
@@ -145,9 +275,18 @@ async fn a_round_from_opening_to_its_frozen_report() {
         assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // Not open yet: the contributor's save is refused, saying so.
-        let early = direct(&app, &p.contributor, &[("step", "save"), ("done", "Tidigt")]).await;
+        let early = direct(
+            &app,
+            &p.contributor,
+            &[("step", "save"), ("done", "Tidigt")],
+        )
+        .await;
         assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
-        assert!(early.body.contains("inte öppen för rapporter"), "{}", early.body);
+        assert!(
+            early.body.contains("inte öppen för rapporter"),
+            "{}",
+            early.body
+        );
         assert_eq!(report_state(&app), None);
 
         let opened = advance(&app, &p.owner, "open").await;
@@ -158,7 +297,11 @@ async fn a_round_from_opening_to_its_frozen_report() {
         // The round's page lists the activity under its lead, not started.
         let page = get(&app, &format!("/rounds/{ROUND}"), &p.contributor.cookie).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("Brukarinflytandesamordnare"), "{}", page.body);
+        assert!(
+            page.body.contains("Brukarinflytandesamordnare"),
+            "{}",
+            page.body
+        );
         assert!(page.body.contains("inte påbörjad"));
 
         // A draft, then sent for review; the confirmation is on the page landed on.
@@ -180,7 +323,10 @@ async fn a_round_from_opening_to_its_frozen_report() {
         let visitor = get(&app, &report_path(), "").await;
         assert_eq!(visitor.status, StatusCode::SEE_OTHER);
         assert!(location(&visitor).starts_with("/login"));
-        for path in [format!("/rounds/{ROUND}"), format!("/rounds/{ROUND}/reports.csv")] {
+        for path in [
+            format!("/rounds/{ROUND}"),
+            format!("/rounds/{ROUND}/reports.csv"),
+        ] {
             let hidden = get(&app, &path, "").await;
             assert!(
                 hidden.status == StatusCode::SEE_OTHER || hidden.status == StatusCode::NOT_FOUND,
@@ -188,7 +334,12 @@ async fn a_round_from_opening_to_its_frozen_report() {
                 hidden.status
             );
         }
-        assert!(!get(&app, "/rounds", "").await.body.contains("Uppföljning 2025"));
+        assert!(
+            !get(&app, "/rounds", "")
+                .await
+                .body
+                .contains("Uppföljning 2025")
+        );
 
         let sent = step(&app, &p.contributor, "submit", &[]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
@@ -201,7 +352,11 @@ async fn a_round_from_opening_to_its_frozen_report() {
             &[("step", "save"), ("revision", "0"), ("done", "x")],
         )
         .await;
-        assert_eq!(again.status, StatusCode::CONFLICT, "a submitted report waits");
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "a submitted report waits"
+        );
 
         let not_theirs = direct(&app, &p.other_owner, &[("step", "approve")]).await;
         assert_eq!(not_theirs.status, StatusCode::FORBIDDEN);
@@ -230,14 +385,22 @@ async fn a_round_from_opening_to_its_frozen_report() {
             &[("results", "Brukarrådet träffas varje månad.")],
         )
         .await;
-        assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.body);
+        assert_eq!(
+            corrected.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            corrected.body
+        );
         let approved = step(&app, &p.owner, "approve", &[]).await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
         assert!(location(&approved).ends_with("?done=approved"));
         assert_eq!(report_state(&app), Some(ReportState::Approved));
 
         // Closed: a late save is refused with the reason and the date.
-        assert_eq!(advance(&app, &p.owner, "closed").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            advance(&app, &p.owner, "closed").await.status,
+            StatusCode::SEE_OTHER
+        );
         let closed_on = app
             .state
             .working()
@@ -249,12 +412,17 @@ async fn a_round_from_opening_to_its_frozen_report() {
             &app,
             &p.owner,
             &report_path(),
-            &[("step", "return"), ("comment", "för sent"), ("revision", "0")],
+            &[
+                ("step", "return"),
+                ("comment", "för sent"),
+                ("revision", "0"),
+            ],
         )
         .await;
         assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
         assert!(
-            late.body.contains(&format!("Låst: omgången stängdes {closed_on}.")),
+            late.body
+                .contains(&format!("Låst: omgången stängdes {closed_on}.")),
             "{}",
             late.body
         );
@@ -269,7 +437,10 @@ async fn a_round_from_opening_to_its_frozen_report() {
         )
         .await;
         assert_eq!(intro.status, StatusCode::SEE_OTHER, "{}", intro.body);
-        assert_eq!(advance(&app, &p.owner, "published").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            advance(&app, &p.owner, "published").await.status,
+            StatusCode::SEE_OTHER
+        );
         assert_eq!(round_state(&app), RoundState::Published);
         let report = get(&app, &format!("/follow-ups/{ROUND}"), "").await;
         assert_eq!(report.status, StatusCode::OK);
@@ -292,7 +463,11 @@ async fn a_round_from_opening_to_its_frozen_report() {
         // Nor can a published round be opened again.
         let refused = advance(&app, &p.owner, "open").await;
         assert_eq!(refused.status, StatusCode::CONFLICT);
-        assert!(refused.body.contains("kan inte gå från publicerad"), "{}", refused.body);
+        assert!(
+            refused.body.contains("kan inte gå från publicerad"),
+            "{}",
+            refused.body
+        );
         let stranger = advance(&app, &p.other_owner, "closed").await;
         assert_eq!(stranger.status, StatusCode::FORBIDDEN);
 
@@ -304,8 +479,15 @@ async fn a_round_from_opening_to_its_frozen_report() {
             .await
             .expect("record");
         let who: Vec<&str> = steps.iter().map(|c| c.actor.as_str()).collect();
-        assert_eq!(steps.len(), 5, "save, submit, return, submit, approve: {who:?}");
-        assert!(who[0].contains("psykiatrin") && who[2].contains("agare"), "{who:?}");
+        assert_eq!(
+            steps.len(),
+            5,
+            "save, submit, return, submit, approve: {who:?}"
+        );
+        assert!(
+            who[0].contains("psykiatrin") && who[2].contains("agare"),
+            "{who:?}"
+        );
     }
 }
 
@@ -323,10 +505,7 @@ async fn the_orebro_follow_up_is_a_published_round_with_its_reports() {
                 .iter()
                 .all(|r| r.state == ReportState::Approved)
         );
-        let frozen = app
-            .state
-            .frozen(&round.id)
-            .expect("frozen when imported");
+        let frozen = app.state.frozen(&round.id).expect("frozen when imported");
         assert_eq!(frozen.model.set.reports.len(), 54);
         // Visitors see the published round and its reports.
         let page = get(&app, "/rounds/uppfoljning-2021", "").await;

@@ -216,7 +216,8 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> O
         .filter_map(|f| c.follow_up(f))
         .collect();
     for f in &parsed.reports {
-        set.reports.extend(c.reports(f).into_iter().map(std::sync::Arc::new));
+        set.reports
+            .extend(c.reports(f).into_iter().map(std::sync::Arc::new));
     }
     out.is_empty().then_some(set)
 }

@@ -100,14 +100,15 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for (i, r) in f.dto.report.iter().enumerate() {
             let p = format!("report[{i}]");
-            let activity =
-                self.reference(K::Activity, None, file, &r.activity, &format!("{p}.activity"));
-            let state = self.vocab::<d::ReportState>(
+            let activity = self.reference(
+                K::Activity,
+                None,
                 file,
-                Some(&r.state),
-                &format!("{p}.state"),
-                "state",
+                &r.activity,
+                &format!("{p}.activity"),
             );
+            let state =
+                self.vocab::<d::ReportState>(file, Some(&r.state), &format!("{p}.state"), "state");
             let status =
                 self.vocab::<d::Status>(file, r.status.as_ref(), &format!("{p}.status"), "status");
             let worked = self.period_dto(file, &r.worked, &format!("{p}.worked"));

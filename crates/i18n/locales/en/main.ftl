@@ -580,3 +580,45 @@ my-to-write = { $count ->
 }
 round-not-yours = You can only make rounds over plans you own (or with a structure you own).
 report-as-of = Figures as of { $date }
+done-reminded = The reminders are sent.
+remind-title = Reminders
+remind-who = { $count ->
+    [one] One person has reports left to submit.
+   *[other] { $count } people have reports left to submit.
+}
+remind-send = Send reminders now
+remind-copy = No mail server is set (RODTRAD_SMTP_URL). Copy the addresses and send the reminder yourself:
+remind-addresses = Addresses of those who have not submitted their reports
+remind-no-mail = No mail server is set (RODTRAD_SMTP_URL), so no reminders can be sent from here.
+remind-not-open = Reminders are sent only while the round is open.
+remind-failed = { $sent } reminders were sent, but some did not get through: { $failed }
+mail-no-deadline = (no deadline set)
+mail-reminder-subject = Reminder: report in { $round } by { $deadline }
+mail-reminder-body = Hello,
+
+    You have { $count } reports left to submit in the follow-up round { $round }. The deadline is { $deadline }.
+
+    { $list }
+    Everything you have to do is on your page: { $link }
+
+    Regards
+    Röd tråd
+mail-returned-subject = The report on { $activity } has been returned
+mail-returned-body = Hello,
+
+    The report on { $activity } in { $round } has been returned with this comment:
+
+    { $comment }
+
+    Correct or complete the report and submit it again: { $link }
+
+    Regards
+    Röd tråd
+cli-round-unknown = there is no follow-up round with id "{ $id }"
+cli-round-not-open = the round "{ $id }" is not open for reports; reminders are sent only in open rounds
+cli-round-which = give the round's id, or --due DAYS for every open round whose deadline is that many days away
+cli-mail-not-set = no mail server is set: set RODTRAD_SMTP_URL (smtp://, smtp+starttls:// or smtps://) and RODTRAD_MAIL_FROM, or use --dry-run
+cli-reminded = { $round }: { $sent } reminders sent.
+cli-remind-failed = { $sent } reminders were sent, but some did not get through: { $failed }
+cli-remind-would = { $round }: { $count } people would get a reminder (nothing sent):
+cli-mail-invalid = the mail setting is not usable: { $detail }

@@ -580,3 +580,45 @@ my-to-write = { $count ->
 }
 round-not-yours = Du kan bara göra omgångar över planer du äger (eller med en struktur du äger).
 report-as-of = Uppgifter per { $date }
+done-reminded = Påminnelserna är skickade.
+remind-title = Påminnelser
+remind-who = { $count ->
+    [one] En person har rapporter kvar att skicka.
+   *[other] { $count } personer har rapporter kvar att skicka.
+}
+remind-send = Skicka påminnelser nu
+remind-copy = Ingen e-postserver är inställd (RODTRAD_SMTP_URL). Kopiera adresserna och skicka påminnelsen själv:
+remind-addresses = Adresser till dem som inte skickat sina rapporter
+remind-no-mail = Ingen e-postserver är inställd (RODTRAD_SMTP_URL), så inga påminnelser kan skickas härifrån.
+remind-not-open = Påminnelser skickas bara medan omgången är öppen.
+remind-failed = { $sent } påminnelser skickades, men några gick inte fram: { $failed }
+mail-no-deadline = (inget sista datum satt)
+mail-reminder-subject = Påminnelse: rapportera i { $round } senast { $deadline }
+mail-reminder-body = Hej!
+
+    Du har { $count } rapporter kvar att skicka i uppföljningsomgången { $round }. Sista dag är { $deadline }.
+
+    { $list }
+    Allt du har att göra finns på din sida: { $link }
+
+    Hälsningar
+    Röd tråd
+mail-returned-subject = Rapporten om { $activity } har återsänts
+mail-returned-body = Hej!
+
+    Rapporten om { $activity } i { $round } har återsänts med den här kommentaren:
+
+    { $comment }
+
+    Rätta eller komplettera rapporten och skicka den igen: { $link }
+
+    Hälsningar
+    Röd tråd
+cli-round-unknown = det finns ingen uppföljningsomgång med id ”{ $id }”
+cli-round-not-open = omgången ”{ $id }” är inte öppen för rapporter; påminnelser skickas bara i öppna omgångar
+cli-round-which = ange omgångens id, eller --due DAGAR för alla öppna omgångar med sista dag om så många dagar
+cli-mail-not-set = ingen e-postserver är inställd: sätt RODTRAD_SMTP_URL (smtp://, smtp+starttls:// eller smtps://) och RODTRAD_MAIL_FROM, eller använd --dry-run
+cli-reminded = { $round }: { $sent } påminnelser skickade.
+cli-remind-failed = { $sent } påminnelser skickades, men några gick inte fram: { $failed }
+cli-remind-would = { $round }: { $count } personer skulle få en påminnelse (ingenting skickat):
+cli-mail-invalid = e-postinställningen duger inte: { $detail }

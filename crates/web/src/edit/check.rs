@@ -63,7 +63,8 @@ impl Part {
                 ItemKind::Activity => {
                     part.activities.insert(id.clone());
                     if c.action == Action::Removed {
-                        part.reports.extend(reports_naming(set, |r| &r.activity == id));
+                        part.reports
+                            .extend(reports_naming(set, |r| &r.activity == id));
                     }
                 }
                 ItemKind::FollowUp => {
@@ -160,11 +161,7 @@ impl Part {
 impl Part {
     /// The part's reports as edited, in the order of the data set: found where the working
     /// model has them, or (new ones) from the end of the list, where they were put.
-    fn reports(
-        &self,
-        working: &ReadModel,
-        after: &DataSet,
-    ) -> Vec<Arc<rodtrad_domain::Report>> {
+    fn reports(&self, working: &ReadModel, after: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
         let same = |r: &rodtrad_domain::Report, k: &ItemKey| {
             r.activity == k.id && Some(&r.round) == k.scope.as_ref()
         };
@@ -186,10 +183,7 @@ impl Part {
 
 /// The keys of the reports `names` picks: what a removal of their round or activity leaves
 /// pointing at nothing.
-fn reports_naming(
-    set: &DataSet,
-    names: impl Fn(&rodtrad_domain::Report) -> bool,
-) -> Vec<ItemKey> {
+fn reports_naming(set: &DataSet, names: impl Fn(&rodtrad_domain::Report) -> bool) -> Vec<ItemKey> {
     set.reports
         .iter()
         .filter(|r| names(r))
@@ -233,10 +227,12 @@ impl Known for Rest<'_> {
                 !self.part.follow_ups.contains(&slug)
                     && self.working.set.follow_ups.iter().any(|f| f.id == slug)
             }
-            K::Report => scope.and_then(|s| Slug::parse(s).ok()).is_some_and(|round| {
-                let key = ItemKey::report(&round, &slug);
-                !self.part.reports.contains(&key) && self.working.report_index(&key).is_some()
-            }),
+            K::Report => scope
+                .and_then(|s| Slug::parse(s).ok())
+                .is_some_and(|round| {
+                    let key = ItemKey::report(&round, &slug);
+                    !self.part.reports.contains(&key) && self.working.report_index(&key).is_some()
+                }),
             K::Plan => plan(id).is_some(),
             K::Node => scope
                 .and_then(plan)

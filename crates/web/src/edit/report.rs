@@ -149,7 +149,16 @@ pub async fn show(
     Query(shown): Query<Shown>,
 ) -> Response {
     let done = shown.done.as_deref().and_then(Done::parse);
-    page(&state, &viewer, &round, &activity, done, None, StatusCode::OK).await
+    page(
+        &state,
+        &viewer,
+        &round,
+        &activity,
+        done,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// What was posted and refused, to show again.
@@ -226,7 +235,9 @@ async fn page(
         }
         general.clone_from(&p.problems.general);
     }
-    let locked = open_for_reports(round).err().map(|r| refusal_text(&r, lang));
+    let locked = open_for_reports(round)
+        .err()
+        .map(|r| refusal_text(&r, lang));
     let title = lang.format("report-page-title", &[("activity", activity.title.clone())]);
     let page_frame = Page::new(lang, title, &path).with(viewer);
     let action = page_frame.href(&path);
@@ -258,6 +269,48 @@ async fn page(
         lang,
         status,
     )
+}
+
+/// Tells the lead's contributors that their report was returned, by mail when a mail server
+/// is configured; sent after the answer, so that a slow mail server never holds the reviewer.
+fn tell_returned(
+    state: &AppState,
+    round: &FollowUp,
+    activity: &Activity,
+    comment: Option<String>,
+    lang: rodtrad_i18n::Lang,
+) {
+    let Some(mailing) = state.mailing().cloned() else {
+        return;
+    };
+    let (store, round, activity) = (state.store().clone(), round.clone(), activity.clone());
+    tokio::spawn(async move {
+        let comment = comment.unwrap_or_default();
+        let mails = match crate::reminders::returned_mails(
+            &store,
+            &round,
+            &activity,
+            &comment,
+            lang,
+            &mailing.base_url,
+        )
+        .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "the returned report's mail could not be made");
+                return;
+            }
+        };
+        match crate::reminders::send(&mailing.config, &mails).await {
+            Ok(sent) => {
+                for (to, why) in sent.failed {
+                    tracing::warn!(%to, %why, "a returned report's mail did not go out");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "mail could not be sent"),
+        }
+    });
 }
 
 /// The report as the form sends it, over `old` (or a new one): what the lead writes.
@@ -302,7 +355,16 @@ pub async fn post(
             problems,
         };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return page(&state, &viewer, &round_id, &activity_id, None, Some(posting), status).await;
+        return page(
+            &state,
+            &viewer,
+            &round_id,
+            &activity_id,
+            None,
+            Some(posting),
+            status,
+        )
+        .await;
     }
     let may = may(&viewer, round, activity);
     let step = input.text("step").unwrap_or_default();
@@ -383,7 +445,16 @@ pub async fn post(
             input: &input,
             problems,
         };
-        return page(&state, &viewer, &round_id, &activity_id, None, Some(posting), status).await;
+        return page(
+            &state,
+            &viewer,
+            &round_id,
+            &activity_id,
+            None,
+            Some(posting),
+            status,
+        )
+        .await;
     }
     let mut after = working.set.clone();
     match working.report_index(&ItemKey::report(&round.id, &activity.id)) {
@@ -391,15 +462,39 @@ pub async fn post(
         None => after.reports.push(std::sync::Arc::new(report)),
     }
     let key = ItemKey::report(&round.id, &activity.id);
-    match commit(&state, &viewer, &working, &key, input.revision(), &after, None).await {
-        Ok(()) => saved(&done.href(&Page::new(lang, String::new(), &path), &path)),
+    match commit(
+        &state,
+        &viewer,
+        &working,
+        &key,
+        input.revision(),
+        &after,
+        None,
+    )
+    .await
+    {
+        Ok(()) => {
+            if taken == ReportStep::Return && step != "part" {
+                tell_returned(&state, round, activity, input.text("comment"), lang);
+            }
+            saved(&done.href(&Page::new(lang, String::new(), &path), &path))
+        }
         Err(Refused::Invalid(problems)) => {
             let posting = Posting {
                 input: &input,
                 problems,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            page(&state, &viewer, &round_id, &activity_id, None, Some(posting), status).await
+            page(
+                &state,
+                &viewer,
+                &round_id,
+                &activity_id,
+                None,
+                Some(posting),
+                status,
+            )
+            .await
         }
         Err(Refused::Stale(..)) => {
             let mut problems = Problems::default();

@@ -14,21 +14,20 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use rodtrad_domain::{
-    FollowUp, ItemKey, ItemKind, ReportState, RoundState, Vocabulary, frozen,
-};
+use rodtrad_domain::{FollowUp, ItemKey, ItemKind, ReportState, RoundState, Vocabulary, frozen};
 use rodtrad_store::Releasing;
 use serde::Deserialize;
 
-use axum::extract::Form as Posted;
 use crate::edit::{Input, Refused, commit, refuse, saved};
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::paging::{PER_PAGE, Paging};
 use crate::pages::{Page, render, respond};
+use crate::reminders::Reminder;
 use crate::reporting::{Done, ReportRow, refusal_text, today};
 use crate::session::Viewer;
 use crate::state::AppState;
+use axum::extract::Form as Posted;
 
 /// One row of the list of rounds.
 struct RoundRow<'a> {
@@ -161,6 +160,9 @@ struct RoundPage<'a> {
     csrf: String,
     revision: i64,
     csv: String,
+    /// For who runs an open round: who has reports left to send, and whether mail can go.
+    reminders: Vec<Reminder>,
+    mail: bool,
 }
 
 impl RoundPage<'_> {
@@ -169,13 +171,19 @@ impl RoundPage<'_> {
             .t(&format!("round-state-{}", self.round.state.code()))
     }
 
+    fn remind_action(&self) -> String {
+        self.page.href(&format!("/rounds/{}/remind", self.round.id))
+    }
+
     fn state_action(&self) -> String {
         self.page.href(&format!("/rounds/{}/state", self.round.id))
     }
 
     fn report_href(&self, row: &ReportRow<'_>) -> String {
-        self.page
-            .href(&format!("/rounds/{}/reports/{}", self.round.id, row.activity.id))
+        self.page.href(&format!(
+            "/rounds/{}/reports/{}",
+            self.round.id, row.activity.id
+        ))
     }
 }
 
@@ -234,6 +242,14 @@ async fn round_page(
     let access = viewer.access();
     let runs = access.may_run_round(&round.plans, round.structure.as_ref());
     let steps = if runs { steps(round, lang) } else { Vec::new() };
+    let reminders = if runs && round.state == RoundState::Open {
+        match crate::reminders::due(state.store(), &working, round).await {
+            Ok(r) => r,
+            Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
     let mut page = Page::new(lang, round.title.clone(), &path).with(viewer);
     if runs {
         page = page.tool("edit-link", &format!("/edit/follow_up/{}", round.id));
@@ -245,15 +261,23 @@ async fn round_page(
         page = page.tool("history-link", &format!("/history/follow_up/{}", round.id));
     }
     let csv = page.href(&format!("/rounds/{}/reports.csv", round.id));
-    let states = std::iter::once(("not-started".to_owned(), lang.text("report-state-not-started")))
-        .chain(
-            ReportState::ALL
-                .iter()
-                .map(|s| (s.code().to_owned(), lang.text(&format!("report-state-{}", s.code())))),
+    let states = std::iter::once((
+        "not-started".to_owned(),
+        lang.text("report-state-not-started"),
+    ))
+    .chain(ReportState::ALL.iter().map(|s| {
+        (
+            s.code().to_owned(),
+            lang.text(&format!("report-state-{}", s.code())),
         )
-        .collect();
+    }))
+    .collect();
     let revision = working.revision(&ItemKey::new(ItemKind::FollowUp, &round.id));
-    let done = filters.done.as_deref().and_then(Done::parse).map(|d| d.text(lang));
+    let done = filters
+        .done
+        .as_deref()
+        .and_then(Done::parse)
+        .map(|d| d.text(lang));
     respond(
         &RoundPage {
             csrf: viewer
@@ -276,10 +300,107 @@ async fn round_page(
             steps,
             revision,
             csv,
+            reminders,
+            mail: state.mailing().is_some(),
         },
         lang,
         status,
     )
+}
+
+/// `POST /rounds/{id}/remind`: mail every contributor with reports left to send, now.
+pub async fn remind(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Posted(_input): Posted<Input>,
+) -> Response {
+    let lang = viewer.lang;
+    let working = state.fresh_working().await;
+    let Some(round) = working.round(&id) else {
+        return AppError::NotFound(lang).into_response();
+    };
+    let path = format!("/rounds/{}", round.id);
+    if !viewer
+        .access()
+        .may_run_round(&round.plans, round.structure.as_ref())
+    {
+        return refuse(&viewer, &path);
+    }
+    let problem = |key: &str, args: &[(&str, String)]| Some(lang.format(key, args));
+    let Some(mailing) = state.mailing() else {
+        let p = problem("remind-no-mail", &[]);
+        return round_page(
+            &state,
+            &viewer,
+            &id,
+            Filters::default(),
+            p,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    };
+    if round.state != RoundState::Open {
+        let p = problem("remind-not-open", &[]);
+        return round_page(
+            &state,
+            &viewer,
+            &id,
+            Filters::default(),
+            p,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let due = match crate::reminders::due(state.store(), &working, round).await {
+        Ok(d) => d,
+        Err(e) => return AppError::Internal(lang, e.to_string()).into_response(),
+    };
+    let mails: Vec<_> = due
+        .iter()
+        .map(|r| crate::reminders::reminder_mail(r, round, lang, &mailing.base_url))
+        .collect();
+    match crate::reminders::send(&mailing.config, &mails).await {
+        Ok(sent) if sent.failed.is_empty() => {
+            saved(&Done::Reminded.href(&Page::new(lang, String::new(), &path), &path))
+        }
+        Ok(sent) => {
+            let failed = sent
+                .failed
+                .iter()
+                .map(|(to, why)| format!("{to} ({why})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let p = problem(
+                "remind-failed",
+                &[("sent", sent.reached.len().to_string()), ("failed", failed)],
+            );
+            round_page(
+                &state,
+                &viewer,
+                &id,
+                Filters::default(),
+                p,
+                StatusCode::BAD_GATEWAY,
+            )
+            .await
+        }
+        Err(e) => {
+            let p = problem(
+                "remind-failed",
+                &[("sent", "0".into()), ("failed", e.to_string())],
+            );
+            round_page(
+                &state,
+                &viewer,
+                &id,
+                Filters::default(),
+                p,
+                StatusCode::BAD_GATEWAY,
+            )
+            .await
+        }
+    }
 }
 
 /// The steps a round can take from where it stands, with their buttons' words.
@@ -310,7 +431,9 @@ pub async fn csv(
 ) -> Response {
     let lang = viewer.lang;
     let working = state.fresh_working().await;
-    let Some(round) = working.round(id.trim_end_matches(".csv")).filter(|r| sees(&viewer, r))
+    let Some(round) = working
+        .round(id.trim_end_matches(".csv"))
+        .filter(|r| sees(&viewer, r))
     else {
         return AppError::NotFound(lang).into_response();
     };
@@ -343,9 +466,9 @@ pub async fn csv(
             &status,
         ]);
     }
-    let body = result.map_err(|e| e.to_string()).and_then(|()| {
-        out.into_inner().map_err(|e| e.to_string())
-    });
+    let body = result
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.into_inner().map_err(|e| e.to_string()));
     match body {
         Ok(body) => (
             [
@@ -412,7 +535,17 @@ pub async fn advance(
         round: &round.id,
         frozen: set,
     });
-    match commit(&state, &viewer, &working, &key, input.revision(), &after, release).await {
+    match commit(
+        &state,
+        &viewer,
+        &working,
+        &key,
+        input.revision(),
+        &after,
+        release,
+    )
+    .await
+    {
         Ok(()) => {
             let done = match to {
                 RoundState::Open => Done::Opened,
