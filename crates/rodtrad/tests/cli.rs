@@ -579,13 +579,16 @@ async fn open_round_with_a_contributor(dir: &Path, url: &str) {
         .expect("grant");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
+#[test]
+fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
+    // A runtime of the test's own, whose workers serve the test's SMTP server while the
+    // binary runs (the databases are made outside it: their helper blocks on its own).
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let tmp = tempfile::tempdir().expect("tmp");
     for (i, url) in databases(tmp.path(), "remind").iter().enumerate() {
         let dir = tmp.path().join(format!("db-{i}"));
         std::fs::create_dir_all(&dir).expect("dir");
-        open_round_with_a_contributor(&dir, url).await;
+        runtime.block_on(open_round_with_a_contributor(&dir, url));
 
         let dry = rodtrad(
             &[
@@ -640,24 +643,18 @@ async fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server
             stderr(&unknown)
         );
 
-        let smtp = rodtrad_mail::testing::TestSmtp::start().await;
-        let smtp_url = smtp.url();
-        let (url2, dir2) = (url.clone(), dir.clone());
-        let sent = tokio::task::spawn_blocking(move || {
-            Command::new(env!("CARGO_BIN_EXE_rodtrad"))
-                .args(["--database", &url2, "round", "remind", "omgang-2025"])
-                .current_dir(&dir2)
-                .env_remove("DATABASE_URL")
-                .env_remove("RODTRAD_LANG")
-                .env("LANG", "C")
-                .env("RODTRAD_SMTP_URL", &smtp_url)
-                .env("RODTRAD_MAIL_FROM", "noreply@region.se")
-                .env("RODTRAD_PUBLIC_URL", "https://planer.region.se")
-                .output()
-                .expect("run rodtrad")
-        })
-        .await
-        .expect("joined");
+        let smtp = runtime.block_on(rodtrad_mail::testing::TestSmtp::start());
+        let sent = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+            .args(["--database", url, "round", "remind", "omgang-2025"])
+            .current_dir(&dir)
+            .env_remove("DATABASE_URL")
+            .env_remove("RODTRAD_LANG")
+            .env("LANG", "C")
+            .env("RODTRAD_SMTP_URL", smtp.url())
+            .env("RODTRAD_MAIL_FROM", "noreply@region.se")
+            .env("RODTRAD_PUBLIC_URL", "https://planer.region.se")
+            .output()
+            .expect("run rodtrad");
         assert!(sent.status.success(), "{}", stderr(&sent));
         assert!(
             stdout(&sent).contains("1 påminnelser skickade"),
@@ -669,9 +666,9 @@ async fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server
         assert_eq!(got[0].to, ["psykiatrin@region.se"]);
         assert!(got[0].subject.contains("Omgång 2025"), "{}", got[0].subject);
         assert!(
-            got[0]
-                .body
-                .contains("https://planer.region.se/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam"),
+            got[0].body.contains(
+                "https://planer.region.se/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam"
+            ),
             "{}",
             got[0].body
         );

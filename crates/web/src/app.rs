@@ -33,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/activities", get(pages::search::show))
         .route("/overlap", get(pages::overlap::show))
         .route("/follow-ups/{id}", get(pages::report::show))
+        .route("/plans/{id}/overview", get(pages::overview::plan))
+        .route("/rounds/{id}/overview", get(pages::overview::round))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
         // Pages only: the health check must ask the database every time.
@@ -75,6 +77,9 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds", get(pages::rounds::list))
         .route("/rounds/{id}", get(pages::rounds::show))
         .route("/rounds/{id}/reports.csv", get(pages::rounds::csv))
+        // CSV is not kept in the page cache, which answers with HTML.
+        .route("/plans/{id}/overview.csv", get(pages::overview::plan_csv))
+        .route("/rounds/{id}/overview.csv", get(pages::overview::round_csv))
         .route("/rounds/{id}/state", post(pages::rounds::advance))
         .route("/rounds/{id}/remind", post(pages::rounds::remind))
         .route(

@@ -14,6 +14,7 @@ mod error;
 mod headers;
 mod lang;
 mod model;
+mod overview;
 mod pages;
 mod reminders;
 mod reporting;

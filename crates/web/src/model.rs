@@ -246,6 +246,30 @@ impl ReadModel {
         self.reports.get(key).copied()
     }
 
+    /// The years an activity runs, as the timeline draws them: its own period, or when the
+    /// plan gave none, the years its reports say it was actually worked on.
+    pub fn period_of(&self, activity: &Activity) -> rodtrad_domain::Period {
+        let own = activity.period;
+        if own.start.is_some() || own.end.is_some() {
+            return own;
+        }
+        let worked: Vec<rodtrad_domain::Period> = self
+            .reports_of(&activity.id)
+            .into_iter()
+            .map(|r| r.worked)
+            .collect();
+        rodtrad_domain::Period {
+            start: worked
+                .iter()
+                .filter_map(|p| p.start)
+                .min_by_key(rodtrad_domain::PartialDate::earliest),
+            end: worked
+                .iter()
+                .filter_map(|p| p.end)
+                .max_by_key(rodtrad_domain::PartialDate::latest),
+        }
+    }
+
     /// Every report of an activity, in the order of the rounds.
     pub fn reports_of(&self, activity: &Slug) -> Vec<&Report> {
         self.set

@@ -3,7 +3,7 @@
 //! Only numbers are computed here; `templates/timeline.html` draws them as SVG. A bar's status is
 //! shown by a pattern and in words, never by colour alone.
 
-use rodtrad_domain::{Activity, GoalNode, GoalRef, Plan, Status, Vocabulary};
+use rodtrad_domain::{Activity, GoalNode, GoalRef, Period, Plan, Status, Vocabulary};
 
 use crate::model::ReadModel;
 
@@ -59,11 +59,15 @@ pub struct Chart<'a> {
 pub fn layout<'a>(
     groups: &[(Option<&'a str>, Vec<&'a Activity>)],
     min_years: (u16, u16),
+    period_of: impl Fn(&Activity) -> Period,
 ) -> Chart<'a> {
     let known = groups
         .iter()
         .flat_map(|(_, acts)| acts.iter())
-        .flat_map(|a| [a.period.start, a.period.end])
+        .flat_map(|a| {
+            let p = period_of(a);
+            [p.start, p.end]
+        })
         .flatten()
         .map(|d| d.year_value());
     let (mut first, mut last) = known.fold(min_years, |(lo, hi), y| (lo.min(y), hi.max(y)));
@@ -85,8 +89,9 @@ pub fn layout<'a>(
             y += ROW_HEIGHT * 3 / 4;
         }
         for a in activities {
-            let start = a.period.start.map(|d| d.year_value());
-            let end = a.period.end.map(|d| d.year_value());
+            let period = period_of(a);
+            let start = period.start.map(|d| d.year_value());
+            let end = period.end.map(|d| d.year_value());
             let x = match (start, end) {
                 (Some(s), Some(e)) => Some((x_of(s), x_of(e) + YEAR_WIDTH - x_of(s))),
                 (Some(s), None) => Some((x_of(s), x_of(last) + YEAR_WIDTH - x_of(s))),
@@ -156,16 +161,17 @@ pub fn for_goal<'a>(model: &'a ReadModel, plan: &'a Plan, node: &'a GoalNode) ->
     let years: Vec<u16> = [plan.period.start, plan.period.end]
         .into_iter()
         .chain(follow_up_dates)
-        .chain(
-            activities
-                .iter()
-                .flat_map(|a| [a.period.start, a.period.end]),
-        )
+        .chain(activities.iter().flat_map(|a| {
+            let p = model.period_of(a);
+            [p.start, p.end]
+        }))
         .flatten()
         .map(|d| d.year_value())
         .collect();
     let chart = match (years.iter().min(), years.iter().max()) {
-        (Some(&lo), Some(&hi)) if !activities.is_empty() => Some(layout(&groups, (lo, hi))),
+        (Some(&lo), Some(&hi)) if !activities.is_empty() => {
+            Some(layout(&groups, (lo, hi), |a| model.period_of(a)))
+        }
         _ => None,
     };
     TimelineBlock {
@@ -236,6 +242,7 @@ mod tests {
         let chart = layout(
             &[(Some("Område"), vec![&a, &b]), (None, vec![&c])],
             (2020, 2023),
+            |a| a.period,
         );
         assert_eq!(
             chart.years.first().map(|y| y.0),

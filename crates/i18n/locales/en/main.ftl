@@ -622,3 +622,26 @@ cli-reminded = { $round }: { $sent } reminders sent.
 cli-remind-failed = { $sent } reminders were sent, but some did not get through: { $failed }
 cli-remind-would = { $round }: { $count } people would get a reminder (nothing sent):
 cli-mail-invalid = the mail setting is not usable: { $detail }
+overview-title = Overview: { $of }
+overview-link = Overview for decision-makers
+overview-total = { $count ->
+    [one] One activity.
+   *[other] { $count } activities.
+}
+overview-csv = Download the overview as CSV
+overview-by-status = Activities by status
+overview-by-level = Activities by intervention level
+overview-by-perspective = Activities by perspective
+overview-no-level = intervention level not given
+overview-no-perspective = no perspective given
+overview-unserved = Goals no activity serves
+overview-overdue = Overdue: past their end, not completed
+overview-paused = Paused
+overview-ending = Ending this year
+overview-ends = Ends
+overview-none = None.
+overview-csv-question = question
+overview-csv-value = value
+overview-csv-count = count
+activity-reports = Reports, round by round
+activity-reports-caption = What the activity's reports said in each follow-up round

@@ -622,3 +622,26 @@ cli-reminded = { $round }: { $sent } påminnelser skickade.
 cli-remind-failed = { $sent } påminnelser skickades, men några gick inte fram: { $failed }
 cli-remind-would = { $round }: { $count } personer skulle få en påminnelse (ingenting skickat):
 cli-mail-invalid = e-postinställningen duger inte: { $detail }
+overview-title = Översikt: { $of }
+overview-link = Översikt för beslutsfattare
+overview-total = { $count ->
+    [one] En aktivitet.
+   *[other] { $count } aktiviteter.
+}
+overview-csv = Ladda ner översikten som CSV
+overview-by-status = Aktiviteter efter status
+overview-by-level = Aktiviteter efter insatsnivå
+overview-by-perspective = Aktiviteter efter perspektiv
+overview-no-level = insatsnivå ej angiven
+overview-no-perspective = inget perspektiv angivet
+overview-unserved = Mål som ingen aktivitet bidrar till
+overview-overdue = Försenade: slutet har passerat, inte avslutade
+overview-paused = Pausade
+overview-ending = Slutar i år
+overview-ends = Slutar
+overview-none = Inga.
+overview-csv-question = fråga
+overview-csv-value = värde
+overview-csv-count = antal
+activity-reports = Rapporter omgång för omgång
+activity-reports-caption = Vad aktivitetens rapporter sagt i varje uppföljningsomgång

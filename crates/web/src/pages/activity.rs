@@ -27,6 +27,22 @@ struct ActivityPage<'a> {
     model: &'a ReadModel,
     activity: &'a Activity,
     threads: Vec<Thread<'a>>,
+    /// Its reports, round by round: status over time.
+    reports: Vec<(&'a rodtrad_domain::FollowUp, &'a rodtrad_domain::Report)>,
+}
+
+impl ActivityPage<'_> {
+    fn report_href(&self, round: &rodtrad_domain::FollowUp) -> String {
+        self.page.href(&format!(
+            "/rounds/{}/reports/{}",
+            round.id, self.activity.id
+        ))
+    }
+
+    fn report_state(&self, r: &rodtrad_domain::Report) -> String {
+        use rodtrad_domain::Vocabulary;
+        self.page.t(&format!("report-state-{}", r.state.code()))
+    }
 }
 
 pub async fn show(
@@ -74,6 +90,12 @@ pub async fn show(
             model: &model,
             activity,
             threads,
+            reports: model
+                .set
+                .follow_ups
+                .iter()
+                .filter_map(|f| model.report(&f.id, &activity.id).map(|r| (f, r)))
+                .collect(),
         },
         lang,
     )

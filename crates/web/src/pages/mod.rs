@@ -7,6 +7,7 @@ pub mod login;
 pub mod my;
 pub mod organisation;
 pub mod overlap;
+pub mod overview;
 pub mod paging;
 pub mod plan;
 pub mod report;

@@ -61,7 +61,9 @@ pub async fn show(
                 &format!("/new/plan/{}/direction", plan.id),
             );
     }
-    page = page.tool("versions-link", &format!("/plans/{}/versions", plan.id));
+    page = page
+        .tool("versions-link", &format!("/plans/{}/versions", plan.id))
+        .tool("overview-link", &format!("/plans/{}/overview", plan.id));
     if viewer.session.is_some() && access.sees_drafts_of(&plan.id) {
         page = page.tool("history-link", &format!("/history/plan/{}", plan.id));
     }

@@ -257,6 +257,7 @@ async fn round_page(
     if round.state == RoundState::Published {
         page = page.tool("round-report-link", &format!("/follow-ups/{}", round.id));
     }
+    page = page.tool("overview-link", &format!("/rounds/{}/overview", round.id));
     if viewer.session.is_some() {
         page = page.tool("history-link", &format!("/history/follow_up/{}", round.id));
     }
