@@ -131,8 +131,8 @@ mod tests {
         assert!(owner.may_review([&plan].into_iter(), None));
         assert!(!owner.may_review([&other].into_iter(), None));
         assert!(owner.may_review([&other].into_iter(), Some(&plan)));
-        assert!(owner.may_run_round(&[other.clone()], Some(&plan)));
-        assert!(!owner.may_run_round(&[plan.clone()], Some(&other)));
+        assert!(owner.may_run_round(std::slice::from_ref(&other), Some(&plan)));
+        assert!(!owner.may_run_round(std::slice::from_ref(&plan), Some(&other)));
         assert!(owner.may_make_rounds() && !contributor.may_make_rounds());
         assert!(
             contributor.may_report(Some(&org))
@@ -142,7 +142,10 @@ mod tests {
             contributor.partner_part_of(&[slug("x"), org.clone()]),
             Some(&org)
         );
-        assert!(!anonymous.may_run_round(&[plan.clone()], None) && admin.may_run_round(&[], None));
+        assert!(
+            !anonymous.may_run_round(std::slice::from_ref(&plan), None)
+                && admin.may_run_round(&[], None)
+        );
         // A grant's scope is a slug: a plan and an organisation of the same name are apart.
         let same_name = Access {
             admin: false,

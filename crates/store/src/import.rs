@@ -1333,6 +1333,37 @@ async fn report(
     numbered(conn, ch, &REPORT_PARTNER, rid, partner_rows(ids, rid, r)).await
 }
 
+/// Writes the reports named by `keys` as they are in `set`, finding the ids of their rounds
+/// and activities first.
+async fn write_reports(
+    conn: &mut AnyConnection,
+    ch: &mut Changes,
+    ids: &mut Ids,
+    set: &d::DataSet,
+    keys: &[&ItemKey],
+) -> sqlx::Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let rounds: HashSet<&Slug> = keys.iter().filter_map(|k| k.scope.as_ref()).collect();
+    let activities: HashSet<&Slug> = keys.iter().map(|k| &k.id).collect();
+    ids.follow_ups = ids_of(conn, "follow_up", &rounds).await?;
+    ids.activities = ids_of(conn, "activity", &activities).await?;
+    // Found from the end, where a new report was put, not by a look through every one.
+    for key in keys {
+        if let Some((i, r)) = set
+            .reports
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, r)| r.activity == key.id && Some(&r.round) == key.scope.as_ref())
+        {
+            report(conn, ch, ids, i, r).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The ids of the rows of `table` whose slugs are `slugs`.
 async fn ids_of(
     conn: &mut AnyConnection,
@@ -1457,12 +1488,6 @@ pub async fn write_items(
         }
     }
     let mut ids = Ids::stored(conn, &plans).await?;
-    if !reports.is_empty() {
-        let rounds: HashSet<&Slug> = reports.iter().filter_map(|k| k.scope.as_ref()).collect();
-        let activities: HashSet<&Slug> = reports.iter().map(|k| &k.id).collect();
-        ids.follow_ups = ids_of(conn, "follow_up", &rounds).await?;
-        ids.activities = ids_of(conn, "activity", &activities).await?;
-    }
     let orgs: Vec<(usize, &d::Organisation)> = set
         .organisations
         .iter()
@@ -1496,20 +1521,7 @@ pub async fn write_items(
             follow_up(conn, &mut ch, &ids, i, f).await?;
         }
     }
-    if !reports.is_empty() {
-        // Reports are found by their round and activity, not by a look through every one.
-        for key in &reports {
-            if let Some((i, r)) = set
-                .reports
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|(_, r)| r.activity == key.id && Some(&r.round) == key.scope.as_ref())
-            {
-                report(conn, &mut ch, &ids, i, r).await?;
-            }
-        }
-    }
+    write_reports(conn, &mut ch, &mut ids, set, &reports).await?;
     prune_trees(conn, &mut ch, pending).await?;
     for kind in ItemKind::DATA.into_iter().rev() {
         for key in items.iter().filter(|k| k.kind == kind && !set.has_item(k)) {

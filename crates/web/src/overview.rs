@@ -77,6 +77,17 @@ pub struct Counted<'a> {
     pub status: Option<Status>,
 }
 
+impl Counted<'_> {
+    /// The activity's end as the lists show it; empty when it is not known.
+    pub fn end_text(&self) -> String {
+        self.activity
+            .period
+            .end
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+}
+
 /// The facts of an overview.
 #[derive(Debug)]
 pub struct Facts<'a> {
@@ -205,46 +216,39 @@ mod tests {
     #[test]
     fn counts_overdue_paused_and_ending_by_hand() {
         let today = PartialDate::parse("2026-12-07").expect("date");
-        let (a, b, c, d) = (
+        let list = [
             activity("a", Some("2025"), Some(InterventionLevel::Promotive)),
             activity("b", Some("2026-06"), None),
             activity("c", Some("2026"), Some(InterventionLevel::Promotive)),
             activity("d", None, Some(InterventionLevel::Indicated)),
-        );
-        let counted = [
-            Counted {
-                activity: &a,
-                status: Some(Status::Ongoing),
-            },
-            Counted {
-                activity: &b,
-                status: Some(Status::Completed),
-            },
-            Counted {
-                activity: &c,
-                status: Some(Status::Paused),
-            },
-            Counted {
-                activity: &d,
-                status: None,
-            },
         ];
+        let statuses = [
+            Some(Status::Ongoing),
+            Some(Status::Completed),
+            Some(Status::Paused),
+            None,
+        ];
+        let counted: Vec<Counted> = list
+            .iter()
+            .zip(statuses)
+            .map(|(activity, status)| Counted { activity, status })
+            .collect();
         let perspectives = vec![(Slug::parse("barnratt").expect("slug"), "Barnrätt".into())];
-        let f = facts(&counted, &perspectives, Vec::new(), |_, _| true, today);
+        let found = facts(&counted, &perspectives, Vec::new(), |_, _| true, today);
         let ids = |list: &[Counted<'_>]| -> Vec<String> {
             list.iter().map(|c| c.activity.id.to_string()).collect()
         };
         // 2025 has passed and it is ongoing; b ended in June but is completed; c ends in
         // December 2026, not yet passed.
-        assert_eq!(ids(&f.overdue), ["a"]);
-        assert_eq!(ids(&f.paused), ["c"]);
-        assert_eq!(ids(&f.ending), ["c"], "b is completed");
-        assert_eq!(f.by_status[0], (None, 1));
-        assert_eq!(f.by_status[2], (Some(Status::Ongoing), 1));
-        assert_eq!(f.by_level[1], (Some(InterventionLevel::Promotive), 2));
-        assert_eq!(f.by_perspective, vec![("Barnrätt".to_owned(), 1)]);
-        assert_eq!(f.without_perspective, 3);
-        assert_eq!(f.total, 4);
+        assert_eq!(ids(&found.overdue), ["a"]);
+        assert_eq!(ids(&found.paused), ["c"]);
+        assert_eq!(ids(&found.ending), ["c"], "b is completed");
+        assert_eq!(found.by_status[0], (None, 1));
+        assert_eq!(found.by_status[2], (Some(Status::Ongoing), 1));
+        assert_eq!(found.by_level[1], (Some(InterventionLevel::Promotive), 2));
+        assert_eq!(found.by_perspective, vec![("Barnrätt".to_owned(), 1)]);
+        assert_eq!(found.without_perspective, 3);
+        assert_eq!(found.total, 4);
     }
 
     #[test]

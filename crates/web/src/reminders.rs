@@ -8,6 +8,7 @@
 //! application starts (`RODTRAD_SMTP_URL`, `RODTRAD_MAIL_FROM`).
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 use rodtrad_domain::{Activity, FollowUp, ReportState, Role, Slug};
 use rodtrad_i18n::Lang;
@@ -81,11 +82,10 @@ pub fn reminder_mail(r: &Reminder, round: &FollowUp, lang: Lang, base_url: &str)
     let deadline = round
         .deadline
         .map_or_else(|| lang.text("mail-no-deadline"), |d| d.to_string());
-    let list: String = r
-        .activities
-        .iter()
-        .map(|(title, path)| format!("- {title}\n  {base_url}{path}\n"))
-        .collect();
+    let mut list = String::new();
+    for (title, path) in &r.activities {
+        let _ = writeln!(list, "- {title}\n  {base_url}{path}");
+    }
     Mail {
         to: r.to.clone(),
         subject: lang.format(

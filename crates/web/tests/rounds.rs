@@ -243,6 +243,7 @@ async fn reminders_go_to_whoever_has_reports_left_and_say_what() {
 }
 
 #[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one story, told in order")]
 async fn a_round_from_opening_to_its_frozen_report() {
     for app in apps("rounds_story").await {
         let p = people(&app).await;

@@ -11,8 +11,8 @@ use axum::extract::{Form as Posted, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rodtrad_domain::{
-    Activity, FollowUp, ItemKey, PartnerPart, Report, ReportState, ReportStep, RoundState, Slug,
-    Status, Vocabulary, open_for_reports,
+    Activity, FollowUp, ItemKey, PartnerPart, Refusal, Report, ReportState, ReportStep, RoundState,
+    Slug, Status, Vocabulary, open_for_reports,
 };
 use serde::Deserialize;
 
@@ -313,6 +313,65 @@ fn tell_returned(
     });
 }
 
+/// The report after `step` (`save`, `submit`, `approve`, `return`, or `part`: `partner`'s
+/// part), as the form sends it, with the step taken and its confirmation; or what is wrong,
+/// each refusal at its field where it has one.
+fn stepped(
+    input: &Input,
+    lang: rodtrad_i18n::Lang,
+    round: &FollowUp,
+    mut report: Report,
+    step: &str,
+    partner: Option<&Slug>,
+) -> Result<(Report, ReportStep, Done), Problems> {
+    let mut r = Reader::new(input, lang);
+    let (taken, done) = match step {
+        "save" => {
+            report = read_fields(&mut r, report);
+            (ReportStep::Save, Done::Saved)
+        }
+        "submit" => {
+            report = read_fields(&mut r, report);
+            (ReportStep::Submit, Done::Submitted)
+        }
+        "approve" => (ReportStep::Approve, Done::Approved),
+        "return" => (ReportStep::Return, Done::Returned),
+        _ => {
+            // A partner's part: the report's own state is the lead's to move.
+            let text = r.optional("part");
+            if let Some(org) = partner {
+                report.partner_parts.retain(|p| &p.organisation != org);
+                if let Some(text) = text {
+                    report.partner_parts.push(PartnerPart {
+                        organisation: org.clone(),
+                        text,
+                    });
+                }
+            }
+            (ReportStep::Save, Done::Saved)
+        }
+    };
+    r.finish()?;
+    // A partner's part is saved whatever the report's state, while the round is open.
+    let result = if step == "part" {
+        open_for_reports(round)
+    } else {
+        report.take(taken, round, input.text("comment"))
+    };
+    if let Err(refusal) = result {
+        let mut problems = Problems::default();
+        let text = refusal_text(&refusal, lang);
+        match refusal {
+            Refusal::MissingStatus => problems.add("status", text),
+            Refusal::MissingDone => problems.add("done", text),
+            Refusal::MissingComment => problems.add("comment", text),
+            _ => problems.general.push(text),
+        }
+        return Err(problems);
+    }
+    Ok((report, taken, done))
+}
+
 /// The report as the form sends it, over `old` (or a new one): what the lead writes.
 fn read_fields(r: &mut Reader<'_>, mut report: Report) -> Report {
     report.status = r.vocab::<Status>("status");
@@ -333,6 +392,7 @@ pub async fn post(
     Posted(input): Posted<Input>,
 ) -> Response {
     let lang = viewer.lang;
+    let ids = (round_id.as_str(), activity_id.as_str());
     let working = state.fresh_working().await;
     let (Some(round), Some(activity)) = (working.round(&round_id), working.activity(&activity_id))
     else {
@@ -350,25 +410,12 @@ pub async fn post(
         return AppError::NotFound(lang).into_response();
     }
     if let Err(problems) = input.check_limits(lang) {
-        let posting = Posting {
-            input: &input,
-            problems,
-        };
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return page(
-            &state,
-            &viewer,
-            &round_id,
-            &activity_id,
-            None,
-            Some(posting),
-            status,
-        )
-        .await;
+        return again(&state, &viewer, ids, &input, problems, status).await;
     }
     let may = may(&viewer, round, activity);
     let step = input.text("step").unwrap_or_default();
-    let partner = viewer.access().partner_part_of(&activity.partners).cloned();
+    let partner = viewer.access().partner_part_of(&activity.partners);
     let allowed = match step.as_str() {
         "save" | "submit" => may.write,
         "approve" | "return" => may.review,
@@ -378,101 +425,29 @@ pub async fn post(
     if !allowed {
         return refuse(&viewer, &path);
     }
-    let old = working.report(&round.id, &activity.id).cloned();
-    let mut report = old
-        .clone()
+    let report = working
+        .report(&round.id, &activity.id)
+        .cloned()
         .unwrap_or_else(|| Report::empty(round.id.clone(), activity.id.clone()));
-    let mut r = Reader::new(&input, lang);
-    let (taken, done) = match step.as_str() {
-        "save" => {
-            report = read_fields(&mut r, report);
-            (ReportStep::Save, Done::Saved)
-        }
-        "submit" => {
-            report = read_fields(&mut r, report);
-            (ReportStep::Submit, Done::Submitted)
-        }
-        "approve" => (ReportStep::Approve, Done::Approved),
-        "return" => (ReportStep::Return, Done::Returned),
-        _ => {
-            // A partner's part: the report's own state is the lead's to move.
-            let text = r.optional("part");
-            if let Some(org) = &partner {
-                report.partner_parts.retain(|p| &p.organisation != org);
-                if let Some(text) = text {
-                    report.partner_parts.push(PartnerPart {
-                        organisation: org.clone(),
-                        text,
-                    });
-                }
-            }
-            (ReportStep::Save, Done::Saved)
-        }
-    };
-    let mut problems = match r.finish() {
-        Ok(()) => Problems::default(),
-        Err(p) => p,
-    };
-    if problems.is_empty() {
-        let comment = input.text("comment");
-        // A partner's part is saved whatever the report's state, while the round is open.
-        let result = if step == "part" {
-            open_for_reports(round)
-        } else {
-            report.take(taken, round, comment)
-        };
-        if let Err(refusal) = result {
-            let field = match refusal {
-                rodtrad_domain::Refusal::MissingStatus => Some("status"),
-                rodtrad_domain::Refusal::MissingDone => Some("done"),
-                rodtrad_domain::Refusal::MissingComment => Some("comment"),
-                _ => None,
+    let (report, taken, done) = match stepped(&input, lang, round, report, &step, partner) {
+        Ok(stepped) => stepped,
+        Err(problems) => {
+            let status = if problems.fields.is_empty() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
             };
-            let text = refusal_text(&refusal, lang);
-            match field {
-                Some(f) => problems.add(f, text),
-                None => problems.general.push(text),
-            }
+            return again(&state, &viewer, ids, &input, problems, status).await;
         }
-    }
-    if !problems.is_empty() {
-        let status = if problems.fields.is_empty() {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
-        let posting = Posting {
-            input: &input,
-            problems,
-        };
-        return page(
-            &state,
-            &viewer,
-            &round_id,
-            &activity_id,
-            None,
-            Some(posting),
-            status,
-        )
-        .await;
-    }
+    };
+    let key = ItemKey::report(&round.id, &activity.id);
     let mut after = working.set.clone();
-    match working.report_index(&ItemKey::report(&round.id, &activity.id)) {
+    match working.report_index(&key) {
         Some(i) => after.reports[i] = std::sync::Arc::new(report),
         None => after.reports.push(std::sync::Arc::new(report)),
     }
-    let key = ItemKey::report(&round.id, &activity.id);
-    match commit(
-        &state,
-        &viewer,
-        &working,
-        &key,
-        input.revision(),
-        &after,
-        None,
-    )
-    .await
-    {
+    let based_on = input.revision();
+    match commit(&state, &viewer, &working, &key, based_on, &after, None).await {
         Ok(()) => {
             if taken == ReportStep::Return && step != "part" {
                 tell_returned(&state, round, activity, input.text("comment"), lang);
@@ -480,40 +455,27 @@ pub async fn post(
             saved(&done.href(&Page::new(lang, String::new(), &path), &path))
         }
         Err(Refused::Invalid(problems)) => {
-            let posting = Posting {
-                input: &input,
-                problems,
-            };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            page(
-                &state,
-                &viewer,
-                &round_id,
-                &activity_id,
-                None,
-                Some(posting),
-                status,
-            )
-            .await
+            again(&state, &viewer, ids, &input, problems, status).await
         }
         Err(Refused::Stale(..)) => {
             let mut problems = Problems::default();
             problems.general.push(lang.text("report-stale"));
-            let posting = Posting {
-                input: &input,
-                problems,
-            };
-            page(
-                &state,
-                &viewer,
-                &round_id,
-                &activity_id,
-                None,
-                Some(posting),
-                StatusCode::CONFLICT,
-            )
-            .await
+            again(&state, &viewer, ids, &input, problems, StatusCode::CONFLICT).await
         }
         Err(Refused::Failed(e)) => e.into_response(),
     }
+}
+
+/// The report's page again, with what was posted and what is wrong with it.
+async fn again(
+    state: &AppState,
+    viewer: &Viewer,
+    (round, activity): (&str, &str),
+    input: &Input,
+    problems: Problems,
+    status: StatusCode,
+) -> Response {
+    let posting = Posting { input, problems };
+    page(state, viewer, round, activity, None, Some(posting), status).await
 }

@@ -170,6 +170,10 @@ impl Page {
     }
 
     /// "Uppgifter per DATE": the day a published report's figures are from.
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "templates bind values by reference"
+    )]
     pub fn as_of(&self, date: &PartialDate) -> String {
         self.lang
             .format("report-as-of", &[("date", date.to_string())])

@@ -46,14 +46,6 @@ impl OverviewPage<'_> {
             ("overview-ending", self.facts.ending.as_slice()),
         ]
     }
-
-    fn end_text(&self, c: &Counted<'_>) -> String {
-        c.activity
-            .period
-            .end
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    }
 }
 
 /// The charts of `facts`, in words of `lang`.

@@ -42,12 +42,11 @@ pub async fn show(
         .ok()
         .and_then(|round| state.frozen(&round));
     let live;
-    let model: &ReadModel = match &frozen {
-        Some(f) => &f.model,
-        None => {
-            live = state.model_for(&viewer);
-            &live
-        }
+    let model: &ReadModel = if let Some(f) = &frozen {
+        &f.model
+    } else {
+        live = state.model_for(&viewer);
+        &live
     };
     let report = model
         .set

@@ -214,19 +214,7 @@ async fn round_page(
         return AppError::NotFound(lang).into_response();
     };
     let all_rows = ReportRow::of(&working, round);
-    let mut by_org: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut all = Tally::default();
-    let mut organisations: BTreeMap<String, String> = BTreeMap::new();
-    for r in &all_rows {
-        let name = r
-            .lead
-            .map_or_else(|| lang.text("round-no-lead"), |l| working.org_name(l));
-        by_org.entry(name.clone()).or_default().add(r.state);
-        if let Some(l) = r.lead {
-            organisations.insert(name, l.to_string());
-        }
-        all.add(r.state);
-    }
+    let (by_org, all, organisations) = tallies(&working, &all_rows, lang);
     let mut rows: Vec<ReportRow> = all_rows.into_iter().filter(|r| filters.keeps(r)).collect();
     let path = format!("/rounds/{}", round.id);
     let Some(paging) = Paging::new(
@@ -262,7 +250,7 @@ async fn round_page(
         page = page.tool("history-link", &format!("/history/follow_up/{}", round.id));
     }
     let csv = page.href(&format!("/rounds/{}/reports.csv", round.id));
-    let states = std::iter::once((
+    let state_choices = std::iter::once((
         "not-started".to_owned(),
         lang.text("report-state-not-started"),
     ))
@@ -291,13 +279,13 @@ async fn round_page(
             round,
             done,
             problem,
-            tallies: by_org.into_iter().collect(),
+            tallies: by_org,
             all,
             rows,
             paging,
             filters,
-            organisations: organisations.into_iter().collect(),
-            states,
+            organisations,
+            states: state_choices,
             steps,
             revision,
             csv,
@@ -402,6 +390,32 @@ pub async fn remind(
             .await
         }
     }
+}
+
+/// Reports per lead organisation (by name) and everyone's, and the organisations to filter by
+/// as (name, id).
+type Tallies = (Vec<(String, Tally)>, Tally, Vec<(String, String)>);
+
+/// The round's reports tallied.
+fn tallies(model: &ReadModel, rows: &[ReportRow<'_>], lang: rodtrad_i18n::Lang) -> Tallies {
+    let mut by_org: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut all = Tally::default();
+    let mut organisations: BTreeMap<String, String> = BTreeMap::new();
+    for r in rows {
+        let name = r
+            .lead
+            .map_or_else(|| lang.text("round-no-lead"), |l| model.org_name(l));
+        by_org.entry(name.clone()).or_default().add(r.state);
+        if let Some(l) = r.lead {
+            organisations.insert(name, l.to_string());
+        }
+        all.add(r.state);
+    }
+    (
+        by_org.into_iter().collect(),
+        all,
+        organisations.into_iter().collect(),
+    )
 }
 
 /// The steps a round can take from where it stands, with their buttons' words.
