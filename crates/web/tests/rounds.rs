@@ -526,3 +526,157 @@ async fn the_orebro_follow_up_is_a_published_round_with_its_reports() {
         assert_eq!(csv.body.lines().count(), 55, "a header and 54 reports");
     }
 }
+
+/// Every report of a round saved at the same moment on two servers sharing one database, and
+/// two people saving the same report at once: every save of a different report succeeds, of
+/// the two saves of one report exactly one wins and the other is told (its text kept), nothing
+/// answers with a server error, and the database holds what the winners saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reports_saved_at_once_on_two_servers_lose_nothing() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn post_as(
+        state: rodtrad_web::AppState,
+        who: Person,
+        path: String,
+        form: Vec<(String, String)>,
+    ) -> (StatusCode, String) {
+        let mut fields = vec![("csrf".to_owned(), who.csrf.clone())];
+        fields.extend(form);
+        let req = Request::post(&path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::from(
+                serde_urlencoded::to_string(&fields).expect("form"),
+            ))
+            .expect("request");
+        let res = rodtrad_web::router(state)
+            .oneshot(req)
+            .await
+            .expect("response");
+        let status = res.status();
+        let body = res.into_body().collect().await.expect("body").to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    for app in apps("rounds_concurrent").await {
+        let admin = person(&app, "admin@region.se", true, &[]).await;
+        let other = person(&app, "admin2@region.se", true, &[]).await;
+        let made = resend(
+            &app,
+            &admin,
+            "/new/follow_up",
+            &[
+                ("id", ROUND),
+                ("title", "Alla på en gång"),
+                ("structure", "gemensamma-insatsomraden-2021"),
+            ],
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        assert_eq!(
+            advance(&app, &admin, "open").await.status,
+            StatusCode::SEE_OTHER
+        );
+        let two =
+            rodtrad_web::AppState::load(rodtrad_store::Store::open(&app.url).await.expect("store"))
+                .await
+                .expect("load");
+        let working = app.state.working();
+        let round = working.round(ROUND).expect("round");
+        let ids: Vec<String> = working
+            .round_activities(round)
+            .into_iter()
+            .map(|i| working.set.activities[i].id.to_string())
+            .collect();
+        assert!(ids.len() > 40, "{}", ids.len());
+        let mut tasks = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            let state = if n % 2 == 0 {
+                app.state.clone()
+            } else {
+                two.clone()
+            };
+            let form = vec![
+                ("step".to_owned(), "save".to_owned()),
+                ("revision".to_owned(), "0".to_owned()),
+                ("status".to_owned(), "ongoing".to_owned()),
+                ("done".to_owned(), format!("Rapport {n}")),
+            ];
+            let path = format!("/rounds/{ROUND}/reports/{id}");
+            tasks.push(tokio::spawn(post_as(state, admin.clone(), path, form)));
+        }
+        // Two people at the same report, both from a form of revision 1 (the save above).
+        let same = format!("/rounds/{ROUND}/reports/{}", ids[0]);
+        let rival = |text: &str| {
+            vec![
+                ("step".to_owned(), "save".to_owned()),
+                ("revision".to_owned(), "1".to_owned()),
+                ("done".to_owned(), text.to_owned()),
+            ]
+        };
+        let first = tasks.remove(0).await.expect("joined");
+        assert_eq!(first.0, StatusCode::SEE_OTHER, "{}", first.1);
+        let a = tokio::spawn(post_as(
+            app.state.clone(),
+            admin.clone(),
+            same.clone(),
+            rival("Annas text"),
+        ));
+        let b = tokio::spawn(post_as(
+            two.clone(),
+            other.clone(),
+            same.clone(),
+            rival("Bos text"),
+        ));
+        for (n, t) in tasks.into_iter().enumerate() {
+            let (status, body) = t.await.expect("joined");
+            assert_eq!(status, StatusCode::SEE_OTHER, "report {}: {body}", n + 1);
+        }
+        let (a, b) = (a.await.expect("joined"), b.await.expect("joined"));
+        let statuses = [a.0, b.0];
+        assert!(
+            statuses.contains(&StatusCode::SEE_OTHER) && statuses.contains(&StatusCode::CONFLICT),
+            "{statuses:?}"
+        );
+        let (winner, loser) = if a.0 == StatusCode::SEE_OTHER {
+            ("Annas text", &b)
+        } else {
+            ("Bos text", &a)
+        };
+        assert!(
+            loser.1.contains("har sparats av någon annan"),
+            "{}",
+            loser.1
+        );
+        let kept = if winner == "Annas text" {
+            "Bos text"
+        } else {
+            "Annas text"
+        };
+        assert!(loser.1.contains(kept), "the loser's text is kept");
+        // What is stored is what the winners saved, every one of them.
+        let stored = app.state.store().export().await.expect("export");
+        let ours: Vec<_> = stored
+            .reports
+            .iter()
+            .filter(|r| r.round.as_str() == ROUND)
+            .collect();
+        assert_eq!(ours.len(), ids.len());
+        for (n, id) in ids.iter().enumerate() {
+            let r = ours
+                .iter()
+                .find(|r| r.activity.as_str() == id)
+                .expect("stored");
+            let want = if n == 0 {
+                winner.to_owned()
+            } else {
+                format!("Rapport {n}")
+            };
+            assert_eq!(r.done.as_deref(), Some(want.as_str()), "{id}");
+        }
+    }
+}
