@@ -21,6 +21,12 @@ const PAGES: &[&str] = &[
     "/activities?status=ongoing&year=2021&lang=en",
     "/overlap",
     "/follow-ups/uppfoljning-2021",
+    "/rounds",
+    "/rounds/uppfoljning-2021",
+    "/rounds/uppfoljning-2021/reports/brukarinflytandesamordnare-bisam",
+    "/rounds/uppfoljning-2021/overview",
+    "/plans/psykisk-halsa-2020/overview?lang=en",
+    "/activities/brukarinflytandesamordnare-bisam",
     "/login",
     "/finns-inte",
 ];
@@ -43,7 +49,26 @@ const FORMS: &[&str] = &[
     "/history/account/1",
     "/account",
     "/account?lang=en",
+    "/my",
+    "/new/follow_up",
+    "/rounds/omgang-2025",
+    "/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam",
+    "/rounds/omgang-2025/overview?lang=en",
 ];
+
+/// A copy of a directory tree (a data set to change for a test).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
 
 /// Whether Chromium and the npm packages are there; without them the tests say so and pass,
 /// unless CI requires them.
@@ -88,6 +113,28 @@ fn the_edit_flows_pass_axe_core_in_chromium() {
         add.wait().expect("wait").success(),
         "the administrator is made"
     );
+    // An open round, imported beside the Örebro set while the server runs (it catches up within
+    // a second), so that the forms of a report and of a round's steps are there to check.
+    let with_round = server.dir.path().join("with-round");
+    copy_tree(&root.join("data/orebro"), &with_round);
+    std::fs::write(
+        with_round.join("follow-ups/omgang-2025.toml"),
+        "id = \"omgang-2025\"\ntitle = \"Omgång 2025\"\nplans = [\"psykisk-halsa-2020\"]\n\
+         deadline = \"2027-02-15\"\nstate = \"open\"\n",
+    )
+    .expect("round");
+    let imported = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+        .args(["import", "with-round"])
+        .current_dir(server.dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("import");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     // The page a one-time link to set a new password leads to, as `user reset` prints it.
     let reset = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
         .args(["user", "reset", "admin@region.se"])

@@ -11,7 +11,7 @@ use rodtrad_domain::{
 };
 
 /// Where the bars start (room for the labels) and how long the longest is.
-pub const LABEL_WIDTH: u32 = 220;
+pub const LABEL_WIDTH: u32 = 280;
 pub const BAR_SPACE: u32 = 360;
 pub const BAR_HEIGHT: u32 = 24;
 pub const ROW: u32 = 32;
