@@ -25,6 +25,7 @@ const PAGES: &[&str] = &[
     "/rounds/uppfoljning-2021",
     "/rounds/uppfoljning-2021/reports/brukarinflytandesamordnare-bisam",
     "/rounds/uppfoljning-2021/overview",
+    "/rounds/compare?from=uppfoljning-2021&to=uppfoljning-2021",
     "/plans/psykisk-halsa-2020/overview?lang=en",
     "/activities/brukarinflytandesamordnare-bisam",
     "/login",

@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .route("/my", get(pages::my::show))
         .route("/rounds", get(pages::rounds::list))
+        .route("/rounds/compare", get(pages::compare::show))
         .route("/rounds/{id}", get(pages::rounds::show))
         .route("/rounds/{id}/reports.csv", get(pages::rounds::csv))
         // CSV is not kept in the page cache, which answers with HTML.

@@ -96,6 +96,7 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         ("/edit/follow_up/uppfoljning-2021".into(), &[Admin]),
         ("/new/follow_up".into(), &[Owner, OtherOwner, Admin]),
         ("/rounds".into(), EVERYONE),
+        ("/rounds/compare".into(), EVERYONE),
         // A published round and its reports are for anyone to read.
         ("/rounds/uppfoljning-2021".into(), EVERYONE),
         ("/rounds/uppfoljning-2021/reports.csv".into(), EVERYONE),

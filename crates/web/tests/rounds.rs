@@ -472,6 +472,37 @@ async fn a_round_from_opening_to_its_frozen_report() {
         let stranger = advance(&app, &p.other_owner, "closed").await;
         assert_eq!(stranger.status, StatusCode::FORBIDDEN);
 
+        // The two published rounds compared: the activity changed status between them, as
+        // published (its old title, from the frozen copies).
+        let compared = get(
+            &app,
+            &format!("/rounds/compare?from=uppfoljning-2021&to={ROUND}"),
+            "",
+        )
+        .await;
+        assert_eq!(compared.status, StatusCode::OK, "{}", compared.body);
+        let changed = compared
+            .body
+            .split("id=\"compare-changed\"")
+            .nth(1)
+            .and_then(|s| s.split("</section>").next())
+            .expect("the changed");
+        assert!(
+            changed.contains("Brukarinflytandesamordnare (BISAM)"),
+            "{changed}"
+        );
+        assert!(
+            changed.contains("status ej rapporterad</td><td>pågår"),
+            "{changed}"
+        );
+        let unknown = get(
+            &app,
+            "/rounds/compare?from=finns-inte&to=uppfoljning-2021",
+            "",
+        )
+        .await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
         // Every step is on the record, with who took it.
         let steps = app
             .state

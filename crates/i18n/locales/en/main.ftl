@@ -645,3 +645,16 @@ overview-csv-value = value
 overview-csv-count = count
 activity-reports = Reports, round by round
 activity-reports-caption = What the activity's reports said in each follow-up round
+compare-title = Compare published rounds
+compare-from = Earlier round
+compare-to = Later round
+compare-submit = Compare
+compare-changed = Activities whose status changed
+compare-added = New in the later round
+compare-gone = No longer followed up in the later round
+compare-status-from = Status in the earlier
+compare-status-to = Status in the later
+compare-same = { $count ->
+    [one] One activity has the same status in both.
+   *[other] { $count } activities have the same status in both.
+}

@@ -645,3 +645,16 @@ overview-csv-value = värde
 overview-csv-count = antal
 activity-reports = Rapporter omgång för omgång
 activity-reports-caption = Vad aktivitetens rapporter sagt i varje uppföljningsomgång
+compare-title = Jämför publicerade omgångar
+compare-from = Tidigare omgång
+compare-to = Senare omgång
+compare-submit = Jämför
+compare-changed = Aktiviteter som bytt status
+compare-added = Nya i den senare omgången
+compare-gone = Följs inte upp i den senare omgången
+compare-status-from = Status i den tidigare
+compare-status-to = Status i den senare
+compare-same = { $count ->
+    [one] En aktivitet har samma status i båda.
+   *[other] { $count } aktiviteter har samma status i båda.
+}

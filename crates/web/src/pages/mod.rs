@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activity;
+pub mod compare;
 pub mod focus_area;
 pub mod login;
 pub mod my;

@@ -78,6 +78,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
     if viewer.access().may_make_rounds() {
         page = page.tool("rounds-new", "/new/follow_up");
     }
+    page = page.tool("compare-title", "/rounds/compare");
     render(&RoundsPage { page, rows }, lang)
 }
 
