@@ -135,6 +135,7 @@ mod tests {
                 plan: slug("p"),
                 node: slug("delmal-1"),
             }],
+            proposed: vec![],
         }
     }
 

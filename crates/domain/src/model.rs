@@ -176,6 +176,9 @@ pub struct Activity {
     pub funding: Vec<Funding>,
     /// Every goal this activity serves, in any plan.
     pub serves: Vec<GoalRef>,
+    /// Links to goals of plans whose owners have not accepted them yet: made by someone who
+    /// does not own the plan, they wait for its owner; pages and reports show `serves` only.
+    pub proposed: Vec<GoalRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

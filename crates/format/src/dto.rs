@@ -255,6 +255,10 @@ pub struct ActivityDto {
     /// Goal references, `plan-id/node-id`.
     #[serde(default, skip_serializing_if = "no")]
     pub serves: Vec<Text>,
+    /// Links proposed to goals of plans whose owners have not accepted them yet, as goal
+    /// references.
+    #[serde(default, skip_serializing_if = "no")]
+    pub proposed: Vec<Text>,
     #[serde(default, skip_serializing_if = "no")]
     pub funding: Vec<FundingDto>,
 }

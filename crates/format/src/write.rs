@@ -282,6 +282,7 @@ fn activity(a: &d::Activity) -> dto::ActivityDto {
         perspectives: texts(&a.perspectives),
         target_groups: a.target_groups.clone(),
         serves: texts(&a.serves),
+        proposed: texts(&a.proposed),
         funding: a
             .funding
             .iter()

@@ -347,6 +347,7 @@ fn activity(j: usize, orgs: usize, plans: usize) -> Activity {
         target_groups: Vec::new(),
         funding: Vec::new(),
         serves: serves(j, plans),
+        proposed: Vec::new(),
     }
 }
 

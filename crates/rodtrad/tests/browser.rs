@@ -52,6 +52,7 @@ const FORMS: &[&str] = &[
     "/account?lang=en",
     "/my",
     "/new/follow_up",
+    "/plans/psykisk-halsa-2020/proposals",
     "/rounds/omgang-2025",
     "/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam",
     "/rounds/omgang-2025/overview?lang=en",

@@ -425,20 +425,8 @@ async fn activities(
                 description: opt_text(&r, "description")?,
             });
     }
-    let mut serves: HashMap<i64, Vec<GoalRef>> = HashMap::new();
-    for r in rows(
-        conn,
-        "SELECT activity_id, goal_node_id FROM activity_goal ORDER BY position",
-    )
-    .await?
-    {
-        if let Some(g) = nodes.get(&id(&r, "goal_node_id")?) {
-            serves
-                .entry(id(&r, "activity_id")?)
-                .or_default()
-                .push(g.clone());
-        }
-    }
+    let mut serves = goal_links(conn, nodes, "activity_goal").await?;
+    let mut proposed = goal_links(conn, nodes, "activity_proposal").await?;
     let mut out = Vec::new();
     for r in rows(conn, "SELECT id, slug, title, narrative, responsible_unit_id, lead_id, start_date, end_date, status, status_reason, intervention_level FROM activity ORDER BY position, id").await? {
         let aid = id(&r, "id")?;
@@ -457,7 +445,26 @@ async fn activities(
             target_groups: groups.remove(&aid).unwrap_or_default(),
             funding: funding.remove(&aid).unwrap_or_default(),
             serves: serves.remove(&aid).unwrap_or_default(),
+            proposed: proposed.remove(&aid).unwrap_or_default(),
         });
+    }
+    Ok(out)
+}
+
+/// Each activity's links to goals in `table` (served or proposed), in order.
+async fn goal_links(
+    conn: &mut AnyConnection,
+    nodes: &NodeRefs,
+    table: &str,
+) -> sqlx::Result<HashMap<i64, Vec<GoalRef>>> {
+    let mut out: HashMap<i64, Vec<GoalRef>> = HashMap::new();
+    let sql = format!("SELECT activity_id, goal_node_id FROM {table} ORDER BY position");
+    for r in rows(conn, &sql).await? {
+        if let Some(g) = nodes.get(&id(&r, "goal_node_id")?) {
+            out.entry(id(&r, "activity_id")?)
+                .or_default()
+                .push(g.clone());
+        }
     }
     Ok(out)
 }

@@ -185,6 +185,7 @@ static ACTIVITY: Table = Table {
 static ACTIVITY_PARTNER: Table = link!("activity_partner", "activity_id", "organisation_id");
 static ACTIVITY_PERSPECTIVE: Table = link!("activity_perspective", "activity_id", "perspective_id");
 static ACTIVITY_GOAL: Table = link!("activity_goal", "activity_id", "goal_node_id");
+static ACTIVITY_PROPOSAL: Table = link!("activity_proposal", "activity_id", "goal_node_id");
 static ACTIVITY_TARGET_GROUP: Table = Table {
     name: "activity_target_group",
     id: false,
@@ -454,6 +455,10 @@ fn activity_row(ids: &Ids, i: usize, a: &d::Activity) -> Wanted {
 
 fn activity_goals(ids: &Ids, a: &d::Activity) -> Vec<i64> {
     a.serves.iter().filter_map(|g| ids.node(g)).collect()
+}
+
+fn activity_proposals(ids: &Ids, a: &d::Activity) -> Vec<i64> {
+    a.proposed.iter().filter_map(|g| ids.node(g)).collect()
 }
 
 fn target_group_rows(activity: i64, a: &d::Activity) -> Vec<Wanted> {
@@ -919,6 +924,8 @@ async fn activities(
     .await?;
     let rows = each(&|a, aid| link_rows(aid, &activity_goals(ids, a)));
     parts(conn, ch, &ACTIVITY_GOAL, rows, "activity_id", &within).await?;
+    let rows = each(&|a, aid| link_rows(aid, &activity_proposals(ids, a)));
+    parts(conn, ch, &ACTIVITY_PROPOSAL, rows, "activity_id", &within).await?;
     let rows = each(&|a, aid| target_group_rows(aid, a));
     parts(
         conn,
@@ -1295,6 +1302,8 @@ async fn activity(
     let perspectives = resolve(&ids.perspectives, &a.perspectives);
     links(conn, ch, &ACTIVITY_PERSPECTIVE, aid, &perspectives).await?;
     links(conn, ch, &ACTIVITY_GOAL, aid, &activity_goals(ids, a)).await?;
+    let proposals = activity_proposals(ids, a);
+    links(conn, ch, &ACTIVITY_PROPOSAL, aid, &proposals).await?;
     numbered(
         conn,
         ch,
@@ -1476,7 +1485,7 @@ pub async fn write_items(
         match k.kind {
             ItemKind::Activity => {
                 if let Some(a) = set.activities.iter().find(|a| a.id == k.id) {
-                    plans.extend(a.serves.iter().map(|g| &g.plan));
+                    plans.extend(a.serves.iter().chain(&a.proposed).map(|g| &g.plan));
                 }
             }
             ItemKind::FollowUp => {

@@ -87,6 +87,10 @@ pub fn router(state: AppState) -> Router {
             "/rounds/{round}/reports/{activity}",
             get(edit::report::show).post(edit::report::post),
         )
+        .route(
+            "/plans/{id}/proposals",
+            get(edit::proposals::show).post(edit::proposals::answer),
+        )
         .route("/plans/{id}/versions", get(edit::versions::list))
         .route("/plans/{id}/versions/{number}", get(edit::versions::show))
         .route("/plans/{id}/publish", post(edit::versions::publish))

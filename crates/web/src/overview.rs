@@ -210,6 +210,7 @@ mod tests {
             target_groups: Vec::new(),
             funding: Vec::new(),
             serves: Vec::new(),
+            proposed: Vec::new(),
         }
     }
 

@@ -296,12 +296,14 @@ impl Goals {
     }
 
     /// The activity as seen: shared with the working one when it links to nothing unseen.
+    /// Proposed links are for the people who keep the activity and the plans, never shown.
     fn activity(&self, a: &Arc<Activity>) -> Arc<Activity> {
-        if a.serves.iter().all(|g| self.goals.contains(g)) {
+        if a.proposed.is_empty() && a.serves.iter().all(|g| self.goals.contains(g)) {
             return Arc::clone(a);
         }
         let mut seen = (**a).clone();
         seen.serves.retain(|g| self.goals.contains(g));
+        seen.proposed.clear();
         Arc::new(seen)
     }
 

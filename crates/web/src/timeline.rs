@@ -231,6 +231,7 @@ mod tests {
             target_groups: vec![],
             funding: vec![],
             serves: vec![],
+            proposed: Vec::new(),
         }
     }
 

@@ -96,6 +96,7 @@ fn pages(account: i64) -> Vec<(String, &'static [Who])> {
         ("/edit/follow_up/uppfoljning-2021".into(), &[Admin]),
         ("/new/follow_up".into(), &[Owner, OtherOwner, Admin]),
         ("/rounds".into(), EVERYONE),
+        (format!("/plans/{PLAN}/proposals"), &[Owner, Admin]),
         ("/rounds/compare".into(), EVERYONE),
         // A published round and its reports are for anyone to read.
         ("/rounds/uppfoljning-2021".into(), EVERYONE),
@@ -240,6 +241,17 @@ fn forms(account: i64) -> Vec<Case> {
         (
             format!("/rounds/uppfoljning-2021/reports/{ACTIVITY}"),
             vec![("step", "approve"), ("revision", "-1")],
+            &[Owner, Admin],
+        ),
+        // No such proposal: whoever may answer is told so (409), and nothing is written.
+        (
+            format!("/plans/{PLAN}/proposals"),
+            vec![
+                ("activity", ACTIVITY),
+                ("node", GOAL),
+                ("answer", "accept"),
+                ("revision", "-1"),
+            ],
             &[Owner, Admin],
         ),
         ("/admin/accounts".into(), empty.clone(), &[Admin]),

@@ -1154,6 +1154,12 @@ impl Checker<'_> {
             .enumerate()
             .filter_map(|(j, s)| self.goal_ref(file, s, &format!("{p}.serves[{j}]")))
             .collect();
+        let proposed = a
+            .proposed
+            .iter()
+            .enumerate()
+            .filter_map(|(j, s)| self.goal_ref(file, s, &format!("{p}.proposed[{j}]")))
+            .collect();
         let mut funding = Vec::new();
         for (j, x) in a.funding.iter().enumerate() {
             let fp = format!("{p}.funding[{j}]");
@@ -1186,6 +1192,7 @@ impl Checker<'_> {
             target_groups: a.target_groups.clone(),
             funding,
             serves,
+            proposed,
         })
     }
 }

@@ -658,3 +658,16 @@ compare-same = { $count ->
     [one] One activity has the same status in both.
    *[other] { $count } activities have the same status in both.
 }
+edit-serves-proposals-hint = A goal in a plan you do not own becomes a proposal until the plan's owner accepts it; proposals are not shown on the plan's pages or in reports until then.
+proposals-title = Links proposed to { $plan }
+proposals-link = Proposed links
+proposals-intro = Activities that someone who does not own the plan has linked to its goals. They are shown on the plan's pages and in reports only once you accept them.
+proposals-none = There are no proposed links.
+proposals-goal = Goal
+proposals-answer = Answer
+proposals-accept = Accept
+proposals-decline = Decline
+proposals-done-accepted = The link is accepted.
+proposals-done-declined = The link is declined.
+proposals-gone = The proposal is no longer there: it has been answered or taken back.
+proposals-stale = Someone else changed the activity since this page was shown. Look the proposals over and try again.

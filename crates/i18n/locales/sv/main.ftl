@@ -658,3 +658,16 @@ compare-same = { $count ->
     [one] En aktivitet har samma status i båda.
    *[other] { $count } aktiviteter har samma status i båda.
 }
+edit-serves-proposals-hint = Ett mål i en plan du inte äger blir ett förslag tills planens ägare godtar det; förslag visas inte på planens sidor eller i rapporter förrän dess.
+proposals-title = Föreslagna kopplingar till { $plan }
+proposals-link = Föreslagna kopplingar
+proposals-intro = Aktiviteter som någon som inte äger planen har kopplat till dess mål. De visas på planens sidor och i rapporter först när du godtar dem.
+proposals-none = Det finns inga föreslagna kopplingar.
+proposals-goal = Mål
+proposals-answer = Svar
+proposals-accept = Godta
+proposals-decline = Avböj
+proposals-done-accepted = Kopplingen är godtagen.
+proposals-done-declined = Kopplingen är avböjd.
+proposals-gone = Förslaget finns inte längre: det har redan besvarats eller tagits tillbaka.
+proposals-stale = Aktiviteten har ändrats av någon annan sedan sidan visades. Se över förslagen och försök igen.

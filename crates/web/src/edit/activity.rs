@@ -141,13 +141,22 @@ fn fields(
             a.map(|a| a.target_groups.join("\n")).as_deref(),
         )
         .hint(t("edit-one-per-line")),
+        // Proposed links are ticked as well: the person made them, and unticking one takes the
+        // proposal back.
         Field::grouped(
             "serves",
             t("edit-serves"),
             goals(visible),
-            a.map(|a| a.serves.iter().map(ToString::to_string).collect())
-                .unwrap_or_default(),
-        ),
+            a.map(|a| {
+                a.serves
+                    .iter()
+                    .chain(&a.proposed)
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        )
+        .hint(t("edit-serves-proposals-hint")),
     ]);
     fields.extend(funding_fields(
         lang,
@@ -256,17 +265,25 @@ fn read(
         }
     }
     // The links kept stay where they were (and those to goals the viewer cannot see stay
-    // too); new ones come after, as chosen.
-    let mut serves: Vec<GoalRef> = old.map_or_else(Vec::new, |o| {
-        o.serves
-            .iter()
+    // too); new ones come after, as chosen: a link to a goal of a plan the person does not own
+    // is a proposal until that plan's owner accepts it.
+    let kept = |list: &[GoalRef]| -> Vec<GoalRef> {
+        list.iter()
             .filter(|g| chosen.contains(g) || !visible_goals.contains(g))
             .cloned()
             .collect()
-    });
+    };
+    let mut serves = old.map_or_else(Vec::new, |o| kept(&o.serves));
+    let mut proposed = old.map_or_else(Vec::new, |o| kept(&o.proposed));
+    let access = viewer.access();
     for g in chosen {
-        if !serves.contains(&g) {
+        if serves.contains(&g) || proposed.contains(&g) {
+            continue;
+        }
+        if access.may_edit_plan(&g.plan) {
             serves.push(g);
+        } else {
+            proposed.push(g);
         }
     }
     let activity = Activity {
@@ -297,6 +314,7 @@ fn read(
             .unwrap_or_default(),
         funding: read_funding(&mut r, &orgs),
         serves,
+        proposed,
     };
     r.finish().map(|()| activity)
 }

@@ -16,6 +16,7 @@ pub mod history;
 pub mod item;
 pub mod parts;
 pub mod plan;
+pub mod proposals;
 pub mod registry;
 pub mod remove;
 pub mod report;

@@ -248,8 +248,11 @@ impl Editor for Plans {
         set.plans.retain(|p| &p.id != id);
         rodtrad_domain::change_where(
             &mut set.activities,
-            |a| a.serves.iter().any(|g| &g.plan == id),
-            |a| a.serves.retain(|g| &g.plan != id),
+            |a| a.serves.iter().chain(&a.proposed).any(|g| &g.plan == id),
+            |a| {
+                a.serves.retain(|g| &g.plan != id);
+                a.proposed.retain(|g| &g.plan != id);
+            },
         );
         for f in &mut set.follow_ups {
             f.plans.retain(|p| p != id);
@@ -506,8 +509,11 @@ impl Editor for Goals {
         let hit = |g: &rodtrad_domain::GoalRef| g.plan == plan && gone.contains(&g.node);
         rodtrad_domain::change_where(
             &mut set.activities,
-            |a| a.serves.iter().any(hit),
-            |a| a.serves.retain(|g| !hit(g)),
+            |a| a.serves.iter().chain(&a.proposed).any(hit),
+            |a| {
+                a.serves.retain(|g| !hit(g));
+                a.proposed.retain(|g| !hit(g));
+            },
         );
         set.follow_ups
             .iter_mut()

@@ -59,7 +59,8 @@ pub async fn show(
             .tool(
                 "new-direction-link",
                 &format!("/new/plan/{}/direction", plan.id),
-            );
+            )
+            .tool("proposals-link", &format!("/plans/{}/proposals", plan.id));
     }
     page = page
         .tool("versions-link", &format!("/plans/{}/versions", plan.id))
