@@ -6,7 +6,7 @@
 # and loads both with wrk on loopback. Prints requests per second and p99 latency side by side.
 #
 #   bench/serve.sh                 # both data sets
-#   bench/serve.sh orebro          # one of them: orebro | region
+#   bench/serve.sh orebro          # one of them: orebro | region | national (100,000 activities)
 #
 # Environment: DURATION (seconds per run, default 10), CONNECTIONS (default 64).
 # Installs nginx and wrk from Debian's packages if they are missing.
@@ -76,12 +76,19 @@ pages_for() {
         echo "focus-area /plans/gemensamma-insatsomraden-2021/goals/god-och-nara-vard"
         echo "overlap /overlap"
         echo "report /follow-ups/uppfoljning-2021"
+        echo "round-overview /rounds/uppfoljning-2021/overview"
         ;;
     region)
         echo "strategy /"
         echo "focus-area /plans/syntetisk-plan-01/goals/fokus-1"
         echo "overlap /overlap"
         echo "report /follow-ups/syntetisk-uppfoljning"
+        echo "round-overview /rounds/syntetisk-uppfoljning/overview"
+        ;;
+    national)
+        echo "focus-area /plans/syntetisk-plan-01/goals/fokus-1"
+        echo "round-overview /rounds/syntetisk-uppfoljning/overview"
+        echo "plan-overview /plans/syntetisk-plan-01/overview"
         ;;
     esac
 }
@@ -112,8 +119,12 @@ run_set() {
         "$BIN" generate "$dir/data" >/dev/null
         "$BIN" --database "$db" import "$dir/data" >/dev/null
         ;;
+    national)
+        "$BIN" generate "$dir/data" --organisations 311 --plans 300 --activities 100000 >/dev/null
+        "$BIN" --database "$db" import "$dir/data" >/dev/null
+        ;;
     *)
-        echo "unknown data set: $set (orebro or region)" >&2
+        echo "unknown data set: $set (orebro, region or national)" >&2
         exit 2
         ;;
     esac

@@ -887,3 +887,149 @@ fn a_goal_below_itself_is_refused_at_every_goal_of_the_loop() {
         assert_eq!(errors(files), expected);
     }
 }
+
+/// The base set with an open round and a reports file.
+fn with_reports(reports: &str) -> Vec<SourceFile> {
+    let mut files = edit(
+        "follow-ups/uppfoljning.toml",
+        "structure = \"plan\"\n",
+        "structure = \"plan\"\nstate = \"open\"\nopens = \"2026-01-10\"\ndeadline = \"2026-02-15\"\n",
+    );
+    files.push(SourceFile::new("reports/uppfoljning.toml", reports));
+    files
+}
+
+const REPORTS: &str = r#"round = "uppfoljning"
+
+[[report]]
+activity = "cross"
+state = "submitted"
+status = "ongoing"
+done = "Tre träffar."
+worked = { start = "2020", end = "2021" }
+
+[[report.partner]]
+organisation = "nora-kommun"
+text = "Lokalerna."
+"#;
+
+#[test]
+fn a_follow_up_written_before_rounds_existed_reads_as_a_published_round() {
+    let set = parse(base()).expect("valid");
+    assert_eq!(
+        set.follow_ups[0].state,
+        rodtrad_domain::RoundState::Published
+    );
+    // Written back, it says so; and reads back the same.
+    let files = write(&set);
+    let follow_up = files
+        .iter()
+        .find(|f| f.path == "follow-ups/uppfoljning.toml")
+        .expect("written");
+    assert!(
+        follow_up
+            .text
+            .as_ref()
+            .is_ok_and(|t| t.contains("state = \"published\""))
+    );
+    assert_eq!(parse(files).expect("valid"), set);
+}
+
+#[test]
+fn reports_read_with_their_round_and_write_back_the_same_bytes() {
+    let set = parse(with_reports(REPORTS)).unwrap_or_else(|d| panic!("{d:#?}"));
+    let r = &set.reports[0];
+    assert_eq!(
+        (r.round.as_str(), r.activity.as_str()),
+        ("uppfoljning", "cross")
+    );
+    assert_eq!(r.state, rodtrad_domain::ReportState::Submitted);
+    assert_eq!(r.worked.end.map(|d| d.to_string()), Some("2021".into()));
+    assert_eq!(r.partner_parts[0].organisation.as_str(), "nora-kommun");
+    let files = write(&set);
+    let again = parse(files.clone()).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(again, set);
+    assert_eq!(write(&again), files);
+}
+
+#[test]
+fn a_report_names_a_round_and_an_activity_that_exist_once_each() {
+    only(
+        with_reports(&REPORTS.replace("round = \"uppfoljning\"", "round = \"ingen\"")),
+        "reports/uppfoljning.toml",
+        Some(1),
+        "round",
+        Problem::UnknownReference {
+            kind: EntityKind::FollowUp,
+            id: "ingen".into(),
+        },
+    );
+    only(
+        with_reports(&REPORTS.replace("activity = \"cross\"", "activity = \"ingen\"")),
+        "reports/uppfoljning.toml",
+        Some(4),
+        "report[0].activity",
+        Problem::UnknownReference {
+            kind: EntityKind::Activity,
+            id: "ingen".into(),
+        },
+    );
+    let twice = format!("{REPORTS}\n[[report]]\nactivity = \"cross\"\nstate = \"draft\"\n");
+    let found = errors(with_reports(&twice));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, "report[1].activity");
+    assert!(matches!(
+        found[0].problem,
+        Problem::DuplicateId {
+            kind: EntityKind::Report,
+            ..
+        }
+    ));
+    only(
+        with_reports(&REPORTS.replace("state = \"submitted\"", "state = \"klar\"")),
+        "reports/uppfoljning.toml",
+        Some(5),
+        "report[0].state",
+        Problem::UnknownValue {
+            field: "state",
+            value: "klar".into(),
+            allowed: "draft, submitted, returned, approved".into(),
+        },
+    );
+}
+
+#[test]
+fn a_rounds_deadline_may_not_lie_before_it_opens() {
+    only(
+        edit(
+            "follow-ups/uppfoljning.toml",
+            "structure = \"plan\"\n",
+            "structure = \"plan\"\nopens = \"2026-03-01\"\ndeadline = \"2026-02-15\"\n",
+        ),
+        "follow-ups/uppfoljning.toml",
+        Some(8),
+        "deadline",
+        Problem::DeadlineBeforeOpening {
+            opens: "2026-03-01".into(),
+            deadline: "2026-02-15".into(),
+        },
+    );
+}
+
+#[test]
+fn a_proposed_link_names_a_goal_like_a_served_one() {
+    only(
+        edit(
+            "activities.toml",
+            "serves = [\"plan/delmal-1\"]",
+            "serves = [\"plan/delmal-1\"]\nproposed = [\"plan/ingen\"]",
+        ),
+        "activities.toml",
+        Some(13),
+        "activity[0].proposed[0]",
+        Problem::UnknownReference {
+            kind: EntityKind::Node,
+            id: "plan/ingen".into(),
+        },
+    );
+}

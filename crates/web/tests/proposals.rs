@@ -52,6 +52,7 @@ fn revision(body: &str) -> String {
 }
 
 #[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one story, told in order")]
 async fn a_link_to_anothers_plan_waits_for_its_owner() {
     for app in apps("proposals").await {
         let contributor = person(&app, "c@x.se", false, &[(Role::Contributor, "psykiatrin")]).await;
@@ -180,9 +181,9 @@ async fn a_link_to_anothers_plan_waits_for_its_owner() {
 
         // A proposal goes through the exchange format and back.
         link(&app, &contributor, &["delmal-6"]).await;
-        let set = app.state.store().export().await.expect("export");
-        let read = rodtrad_format::parse(rodtrad_format::write(&set)).expect("valid");
-        assert_eq!(read, set);
+        let stored = app.state.store().export().await.expect("export");
+        let read = rodtrad_format::parse(rodtrad_format::write(&stored)).expect("valid");
+        assert_eq!(read, stored);
         assert_eq!(
             read.activities
                 .iter()

@@ -563,6 +563,7 @@ async fn the_orebro_follow_up_is_a_published_round_with_its_reports() {
 /// the two saves of one report exactly one wins and the other is told (its text kept), nothing
 /// answers with a server error, and the database holds what the winners saved.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[expect(clippy::too_many_lines, reason = "one story, told in order")]
 async fn reports_saved_at_once_on_two_servers_lose_nothing() {
     use axum::body::Body;
     use axum::http::{Request, header};
