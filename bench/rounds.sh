@@ -103,7 +103,7 @@ for url in "${urls[@]}"; do
     read -r submit_med submit_p90 <<<"$(stats <"$WORK/submits")"
     # All at once: AT_ONCE reports no one has touched yet.
     mapfile -t at_once < <(unreported $((SAVES * 2 + 1)) $((SAVES * 2 + AT_ONCE)))
-    result=$(c1 python3 bench/submit_at_once.py "$base" "$jar" "$csrf" "$ROUND" "$AT_ONCE" "${at_once[@]}")
+    result=$(c1 python3 bench/submit_at_once.py "$base" "rodtrad_session=$session" "$csrf" "$ROUND" "$AT_ONCE" "${at_once[@]}")
     statuses=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(",".join(f"{k}:{v}" for k,v in sorted(d["statuses"].items())))' "$result")
     p99=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["p99_ms"])' "$result")
     max=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["max_ms"])' "$result")

@@ -712,3 +712,91 @@ async fn reports_saved_at_once_on_two_servers_lose_nothing() {
         }
     }
 }
+
+/// Logs in as `email` (whose password is `password`) from the log-in form, going on to `next`;
+/// where the log-in sends the person.
+async fn log_in(app: &App, email: &str, password: &str, next: &str) -> String {
+    let form = get(app, "/login", "").await;
+    let csrf = form.cookie("rodtrad_csrf").expect("an anti-forgery cookie");
+    let answer = common::post(
+        app,
+        "/login",
+        &format!("rodtrad_csrf={csrf}"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", next),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    location(&answer)
+}
+
+#[tokio::test]
+async fn logging_in_lands_on_my_page_when_there_is_a_report_to_write() {
+    for app in apps("rounds_landing").await {
+        let p = people(&app).await;
+        let password = "ett långt lösenord för rapportören";
+        let hash = rodtrad_auth::hash_password(password).expect("hash");
+        let store = app.state.store();
+        let actor = rodtrad_store::Actor::command_line();
+        for (email, org) in [
+            ("skriver@region.se", LEAD),
+            ("ingenting@region.se", "region-orebro-lan"),
+        ] {
+            let account = store
+                .create_account(email, None, &hash, false, &actor, 0)
+                .await
+                .expect("account");
+            let grant = rodtrad_store::Grant {
+                role: rodtrad_domain::Role::Contributor,
+                scope: slug(org),
+            };
+            store
+                .grant(account.id, &grant, &actor, 0)
+                .await
+                .expect("grant");
+        }
+        // No open round yet: back where they came from.
+        assert_eq!(log_in(&app, "skriver@region.se", password, "/").await, "/");
+        open_round(&app, &p.owner).await;
+        assert_eq!(
+            log_in(&app, "skriver@region.se", password, "/").await,
+            "/my"
+        );
+        // A page asked for first is where they go; someone with nothing to report goes back.
+        assert_eq!(
+            log_in(&app, "skriver@region.se", password, "/overlap").await,
+            "/overlap"
+        );
+        assert_eq!(
+            log_in(&app, "ingenting@region.se", password, "/").await,
+            "/"
+        );
+        // Their page lists the activity with its report's state, and the deadline.
+        let my = get(&app, "/my", &p.contributor.cookie).await;
+        assert_eq!(my.status, StatusCode::OK);
+        assert!(
+            my.body.contains("Brukarinflytandesamordnare (BISAM)"),
+            "{}",
+            my.body
+        );
+        assert!(my.body.contains("2027-02-15") && my.body.contains("inte påbörjad"));
+        // The reviewer's page lists what waits for them once it is submitted.
+        step(
+            &app,
+            &p.contributor,
+            "submit",
+            &[("status", "ongoing"), ("done", "Klart.")],
+        )
+        .await;
+        let owners = get(&app, "/my", &p.owner.cookie).await;
+        assert!(
+            owners.body.contains("väntar på din granskning"),
+            "{}",
+            owners.body
+        );
+    }
+}
