@@ -230,6 +230,15 @@ impl ReadModel {
         at.into_iter().collect()
     }
 
+    /// Whether `round` asks a report of `activity`: whether it serves a goal of the plans the
+    /// round follows up. Asked of one activity, without listing the round's.
+    pub fn asks(round: &FollowUp, activity: &Activity) -> bool {
+        activity
+            .serves
+            .iter()
+            .any(|g| round.followed_plans().any(|p| *p == g.plan))
+    }
+
     /// A round by its id.
     pub fn round(&self, id: &str) -> Option<&FollowUp> {
         self.set.follow_ups.iter().find(|f| f.id.as_str() == id)

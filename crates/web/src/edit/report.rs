@@ -187,10 +187,7 @@ async fn page(
     if viewer.session.is_none() && !published {
         return refuse(viewer, &path);
     }
-    let asked = working
-        .round_activities(round)
-        .into_iter()
-        .any(|i| working.set.activities[i].id == activity.id);
+    let asked = ReadModel::asks(round, activity);
     let report = working.report(&round.id, &activity.id);
     if !asked && report.is_none() {
         return AppError::NotFound(lang).into_response();
@@ -402,10 +399,7 @@ pub async fn post(
     if viewer.session.is_none() {
         return refuse(&viewer, &path);
     }
-    let asked = working
-        .round_activities(round)
-        .into_iter()
-        .any(|i| working.set.activities[i].id == activity.id);
+    let asked = ReadModel::asks(round, activity);
     if !asked {
         return AppError::NotFound(lang).into_response();
     }
