@@ -178,7 +178,11 @@ pub struct ItemChange {
 impl DataSet {
     /// Whether the data set has this item.
     pub fn has_item(&self, key: &ItemKey) -> bool {
-        self.item_title(key).is_some()
+        match key.kind {
+            // Without looking for its activity's title among every activity.
+            ItemKind::Report => self.report(key).is_some(),
+            _ => self.item_title(key).is_some(),
+        }
     }
 
     /// The item's title or name, as people know it; `None` when the set does not have it.

@@ -1520,9 +1520,12 @@ pub async fn write_items(
             pending.push(plan(conn, &mut ch, &mut ids, i, p).await?);
         }
     }
-    for (i, a) in set.activities.iter().enumerate() {
-        if wanted(ItemKind::Activity, &a.id) {
-            activity(conn, &mut ch, &ids, i, a).await?;
+    // A national instance holds 100,000 activities: looked through only when one is written.
+    if items.iter().any(|k| k.kind == ItemKind::Activity) {
+        for (i, a) in set.activities.iter().enumerate() {
+            if wanted(ItemKind::Activity, &a.id) {
+                activity(conn, &mut ch, &ids, i, a).await?;
+            }
         }
     }
     for (i, f) in set.follow_ups.iter().enumerate() {

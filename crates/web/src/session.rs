@@ -74,4 +74,12 @@ impl Viewer {
                 grants: s.grants.iter().map(|g| (g.role, g.scope.clone())).collect(),
             })
     }
+
+    /// The anti-forgery token the viewer's forms carry; empty when not signed in.
+    pub fn csrf(&self) -> String {
+        self.session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default()
+    }
 }

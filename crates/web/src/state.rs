@@ -259,7 +259,9 @@ fn seen_plans(
 
 /// The reports of the published rounds: all that visitors see of reports.
 fn published_reports(working: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
-    let published: HashSet<&Slug> = working
+    // A few rounds and many reports: a list looked through beats hashing every report's round
+    // (made anew after every save, among 150,000 reports at national scale).
+    let published: Vec<&Slug> = working
         .follow_ups
         .iter()
         .filter(|f| f.state == rodtrad_domain::RoundState::Published)
@@ -268,7 +270,7 @@ fn published_reports(working: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
     working
         .reports
         .iter()
-        .filter(|r| published.contains(&r.round))
+        .filter(|r| published.contains(&&r.round))
         .cloned()
         .collect()
 }

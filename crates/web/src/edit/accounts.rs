@@ -73,11 +73,7 @@ fn failed(viewer: &Viewer, e: &StoreError) -> Response {
 }
 
 fn csrf(viewer: &Viewer) -> String {
-    viewer
-        .session
-        .as_ref()
-        .map(|s| s.csrf_token.clone())
-        .unwrap_or_default()
+    viewer.csrf()
 }
 
 /// A role in words, with what it reaches.

@@ -147,11 +147,7 @@ fn form<E: Editor>(
         fields,
         general: Vec::new(),
         meanwhile: Vec::new(),
-        csrf: viewer
-            .session
-            .as_ref()
-            .map(|s| s.csrf_token.clone())
-            .unwrap_or_default(),
+        csrf: viewer.csrf(),
         page,
     }
 }

@@ -95,11 +95,7 @@ async fn page(
     let action = page.href(&path);
     respond(
         &ProposalsPage {
-            csrf: viewer
-                .session
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
+            csrf: viewer.csrf(),
             page,
             plan,
             proposals: proposals(&working, plan),

@@ -147,11 +147,7 @@ fn page<E: Editor>(
     let removal = RemovePage {
         action: page.href(&action),
         cancel: page.href(&E::page(scope, Some(id))),
-        csrf: viewer
-            .session
-            .as_ref()
-            .map(|s| s.csrf_token.clone())
-            .unwrap_or_default(),
+        csrf: viewer.csrf(),
         revision,
         dependents: loses.dependents,
         serves: loses.serves,

@@ -240,11 +240,7 @@ async fn page(
     let action = page_frame.href(&path);
     respond(
         &ReportPage {
-            csrf: viewer
-                .session
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
+            csrf: viewer.csrf(),
             page: page_frame,
             model: &working,
             round,

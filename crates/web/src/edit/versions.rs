@@ -194,11 +194,7 @@ async fn versions_page(
         Some(Owner {
             publish: page.href(&format!("/plans/{}/publish", plan.id)),
             decide: page.href(&format!("/plans/{}/decide", plan.id)),
-            csrf: viewer
-                .session
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
+            csrf: viewer.csrf(),
             revision: working.revision(&ItemKey::new(ItemKind::Plan, &plan.id)),
             bodies: organisations(&working.set),
         })

@@ -270,11 +270,7 @@ async fn round_page(
         .map(|d| d.text(lang));
     respond(
         &RoundPage {
-            csrf: viewer
-                .session
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
+            csrf: viewer.csrf(),
             page,
             model: &working,
             round,
@@ -298,6 +294,26 @@ async fn round_page(
     )
 }
 
+/// The round `id` and its page, when the viewer runs it; otherwise the answer that refuses.
+fn runnable<'a>(
+    working: &'a ReadModel,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(&'a FollowUp, String), Response> {
+    let Some(round) = working.round(id) else {
+        return Err(AppError::NotFound(viewer.lang).into_response());
+    };
+    let path = format!("/rounds/{}", round.id);
+    if viewer
+        .access()
+        .may_run_round(&round.plans, round.structure.as_ref())
+    {
+        Ok((round, path))
+    } else {
+        Err(refuse(viewer, &path))
+    }
+}
+
 /// `POST /rounds/{id}/remind`: mail every contributor with reports left to send, now.
 pub async fn remind(
     State(state): State<AppState>,
@@ -307,16 +323,10 @@ pub async fn remind(
 ) -> Response {
     let lang = viewer.lang;
     let working = state.fresh_working().await;
-    let Some(round) = working.round(&id) else {
-        return AppError::NotFound(lang).into_response();
+    let (round, path) = match runnable(&working, &viewer, &id) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let path = format!("/rounds/{}", round.id);
-    if !viewer
-        .access()
-        .may_run_round(&round.plans, round.structure.as_ref())
-    {
-        return refuse(&viewer, &path);
-    }
     let problem = |key: &str, args: &[(&str, String)]| Some(lang.format(key, args));
     let Some(mailing) = state.mailing() else {
         let p = problem("remind-no-mail", &[]);
@@ -510,16 +520,10 @@ pub async fn advance(
 ) -> Response {
     let lang = viewer.lang;
     let working = state.fresh_working().await;
-    let Some(round) = working.round(&id) else {
-        return AppError::NotFound(lang).into_response();
+    let (round, path) = match runnable(&working, &viewer, &id) {
+        Ok(found) => found,
+        Err(refused) => return refused,
     };
-    let path = format!("/rounds/{}", round.id);
-    if !viewer
-        .access()
-        .may_run_round(&round.plans, round.structure.as_ref())
-    {
-        return refuse(&viewer, &path);
-    }
     let Some(to) = input
         .text("to")
         .and_then(|t| <RoundState as Vocabulary>::parse(&t).ok())
