@@ -299,9 +299,9 @@ fn runnable<'a>(
     working: &'a ReadModel,
     viewer: &Viewer,
     id: &str,
-) -> Result<(&'a FollowUp, String), Response> {
+) -> Result<(&'a FollowUp, String), Box<Response>> {
     let Some(round) = working.round(id) else {
-        return Err(AppError::NotFound(viewer.lang).into_response());
+        return Err(Box::new(AppError::NotFound(viewer.lang).into_response()));
     };
     let path = format!("/rounds/{}", round.id);
     if viewer
@@ -310,7 +310,7 @@ fn runnable<'a>(
     {
         Ok((round, path))
     } else {
-        Err(refuse(viewer, &path))
+        Err(Box::new(refuse(viewer, &path)))
     }
 }
 
@@ -325,7 +325,7 @@ pub async fn remind(
     let working = state.fresh_working().await;
     let (round, path) = match runnable(&working, &viewer, &id) {
         Ok(found) => found,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let problem = |key: &str, args: &[(&str, String)]| Some(lang.format(key, args));
     let Some(mailing) = state.mailing() else {
@@ -522,7 +522,7 @@ pub async fn advance(
     let working = state.fresh_working().await;
     let (round, path) = match runnable(&working, &viewer, &id) {
         Ok(found) => found,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(to) = input
         .text("to")
