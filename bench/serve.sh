@@ -86,6 +86,7 @@ pages_for() {
         echo "round-overview /rounds/syntetisk-uppfoljning/overview"
         ;;
     national)
+        echo "strategy /"
         echo "focus-area /plans/syntetisk-plan-01/goals/fokus-1"
         echo "round-overview /rounds/syntetisk-uppfoljning/overview"
         echo "plan-overview /plans/syntetisk-plan-01/overview"

@@ -671,3 +671,4 @@ proposals-done-accepted = The link is accepted.
 proposals-done-declined = The link is declined.
 proposals-gone = The proposal is no longer there: it has been answered or taken back.
 proposals-stale = Someone else changed the activity since this page was shown. Look the proposals over and try again.
+overview-cut = Showing { $shown } of { $total }; all of them are in the CSV file.

@@ -671,3 +671,4 @@ proposals-done-accepted = Kopplingen är godtagen.
 proposals-done-declined = Kopplingen är avböjd.
 proposals-gone = Förslaget finns inte längre: det har redan besvarats eller tagits tillbaka.
 proposals-stale = Aktiviteten har ändrats av någon annan sedan sidan visades. Se över förslagen och försök igen.
+overview-cut = Visar { $shown } av { $total }; alla finns i CSV-filen.

@@ -22,6 +22,10 @@ use crate::reporting::{ReportRow, today};
 use crate::session::Viewer;
 use crate::state::AppState;
 
+/// The most rows a list of the page shows: a national round has tens of thousands of overdue
+/// activities, which belong in the CSV, not in one page of megabytes.
+const SHOWN: usize = 200;
+
 #[derive(Template)]
 #[template(path = "overview.html")]
 struct OverviewPage<'a> {
@@ -33,18 +37,49 @@ struct OverviewPage<'a> {
     csv: String,
 }
 
-impl OverviewPage<'_> {
+impl<'a> OverviewPage<'a> {
     fn status_text(&self, c: &Counted<'_>) -> String {
         self.page.status_or_unknown(c.status.as_ref())
     }
 
-    /// The lists of activities to look at, each under its heading's key.
-    fn lists(&self) -> Vec<(&'static str, &[Counted<'_>])> {
+    /// The lists of activities to look at, each under its heading's key, at most [`SHOWN`]
+    /// rows of each, with how many there are in all (the CSV has every one).
+    fn lists(&self) -> Vec<(&'static str, &[Counted<'a>], usize)> {
+        fn shown<'b, 'c>(list: &'b [Counted<'c>]) -> &'b [Counted<'c>] {
+            &list[..list.len().min(SHOWN)]
+        }
         vec![
-            ("overview-overdue", self.facts.overdue.as_slice()),
-            ("overview-paused", self.facts.paused.as_slice()),
-            ("overview-ending", self.facts.ending.as_slice()),
+            (
+                "overview-overdue",
+                shown(&self.facts.overdue),
+                self.facts.overdue.len(),
+            ),
+            (
+                "overview-paused",
+                shown(&self.facts.paused),
+                self.facts.paused.len(),
+            ),
+            (
+                "overview-ending",
+                shown(&self.facts.ending),
+                self.facts.ending.len(),
+            ),
         ]
+    }
+
+    /// The goals no activity serves, at most [`SHOWN`] of them.
+    fn unserved(&self) -> &[(&'a Plan, &'a GoalNode)] {
+        &self.facts.unserved[..self.facts.unserved.len().min(SHOWN)]
+    }
+
+    /// "200 of 31,000 shown; all of them are in the CSV file", when a list is cut.
+    fn cut(&self, total: usize) -> Option<String> {
+        (total > SHOWN).then(|| {
+            self.page.lang.format(
+                "overview-cut",
+                &[("shown", SHOWN.to_string()), ("total", total.to_string())],
+            )
+        })
     }
 }
 
