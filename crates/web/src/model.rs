@@ -217,17 +217,26 @@ impl ReadModel {
     /// The activities a round asks reports of, by their index in stored order: those that
     /// serve a goal of the plans it follows up.
     pub fn round_activities(&self, round: &FollowUp) -> Vec<usize> {
-        let mut at = std::collections::BTreeSet::new();
+        // A mark per activity, not a sorted set: a national round asks 100,000 of them.
+        let mut asked = vec![false; self.set.activities.len()];
         for plan in round.followed_plans() {
             for n in self.plan(plan.as_str()).map_or(&[][..], |p| &p.nodes) {
                 let goal = GoalRef {
                     plan: plan.clone(),
                     node: n.id.clone(),
                 };
-                at.extend(self.serving_indices(&goal));
+                for i in self.serving_indices(&goal) {
+                    if let Some(mark) = asked.get_mut(i) {
+                        *mark = true;
+                    }
+                }
             }
         }
-        at.into_iter().collect()
+        asked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &a)| a.then_some(i))
+            .collect()
     }
 
     /// Whether `round` asks a report of `activity`: whether it serves a goal of the plans the

@@ -122,19 +122,29 @@ pub fn facts<'a>(
     served: impl Fn(&Plan, &GoalNode) -> bool,
     today: PartialDate,
 ) -> Facts<'a> {
+    // One pass for both counts: a national round has 100,000 activities.
+    let mut statuses = vec![0usize; Status::ALL.len() + 1];
+    let mut levels = vec![0usize; InterventionLevel::ALL.len() + 1];
+    for c in activities {
+        let s = c
+            .status
+            .and_then(|s| Status::ALL.iter().position(|x| *x == s))
+            .map_or(0, |i| i + 1);
+        statuses[s] += 1;
+        let l = c
+            .activity
+            .intervention_level
+            .and_then(|l| InterventionLevel::ALL.iter().position(|x| *x == l))
+            .map_or(0, |i| i + 1);
+        levels[l] += 1;
+    }
     let by_status = std::iter::once(None)
         .chain(Status::ALL.iter().copied().map(Some))
-        .map(|s| (s, activities.iter().filter(|c| c.status == s).count()))
+        .zip(statuses)
         .collect();
     let by_level = std::iter::once(None)
         .chain(InterventionLevel::ALL.iter().copied().map(Some))
-        .map(|l| {
-            let n = activities
-                .iter()
-                .filter(|c| c.activity.intervention_level == l)
-                .count();
-            (l, n)
-        })
+        .zip(levels)
         .collect();
     let by_perspective = perspectives
         .iter()
