@@ -95,10 +95,15 @@ impl Done {
 
     /// `path` with the confirmation, in the page's language.
     pub fn href(self, page: &Page, path: &str) -> String {
-        let href = page.href(path);
-        let sep = if href.contains('?') { '&' } else { '?' };
-        format!("{href}{sep}done={}", self.code())
+        done_href(page, path, self.code())
     }
+}
+
+/// `path` in the page's language, with `?done=CODE`: where a step lands, to be confirmed there.
+pub fn done_href(page: &Page, path: &str, code: &str) -> String {
+    let href = page.href(path);
+    let sep = if href.contains('?') { '&' } else { '?' };
+    format!("{href}{sep}done={code}")
 }
 
 /// Why a step was refused, in the user's words: a closed round says when it was closed.

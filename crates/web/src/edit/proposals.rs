@@ -168,11 +168,11 @@ pub async fn answer(
     )
     .await
     {
-        Ok(()) => {
-            let href = Page::new(lang, String::new(), &path).href(&path);
-            let sep = if href.contains('?') { '&' } else { '?' };
-            saved(&format!("{href}{sep}done={done}"))
-        }
+        Ok(()) => saved(&crate::reporting::done_href(
+            &Page::new(lang, String::new(), &path),
+            &path,
+            done,
+        )),
         Err(Refused::Stale(..)) => {
             let problem = Some(lang.text("proposals-stale"));
             page(&state, &viewer, &id, None, problem, StatusCode::CONFLICT).await
