@@ -47,7 +47,9 @@ pub async fn run(store: &Store, command: RoundCommand, lang: Lang) -> Result<Str
     } else {
         Some(
             MailConfig::from_env()
-                .map_err(|e| failed(&e.to_string()))?
+                .map_err(|e| {
+                    CliError::message("cli-mail-invalid", vec![("detail", e.to_string())])
+                })?
                 .ok_or_else(|| CliError::message("cli-mail-not-set", Vec::new()))?,
         )
     };
@@ -63,9 +65,12 @@ pub async fn run(store: &Store, command: RoundCommand, lang: Lang) -> Result<Str
                     .iter()
                     .map(|r| rodtrad_web::reminder_mail(r, round, lang, base))
                     .collect();
-                let sent = rodtrad_web::send_mail(config, &mails)
-                    .await
-                    .map_err(|e| failed(&e.to_string()))?;
+                let sent = rodtrad_web::send_mail(config, &mails).await.map_err(|e| {
+                    CliError::message(
+                        "cli-remind-failed",
+                        vec![("sent", "0".to_owned()), ("failed", e.to_string())],
+                    )
+                })?;
                 let _ = writeln!(
                     out,
                     "{}",

@@ -547,15 +547,29 @@ fn serving_plain_http_to_other_machines_is_warned_of_at_start() {
     assert!(log.contains("RODTRAD_PUBLIC_URL"), "{log}");
 }
 
-/// The Örebro set with a round open over one plan, imported into `url`, and a contributor of
-/// the lead of one of its activities.
+/// The day `days` from today (UTC), as the format writes a date.
+fn in_days(days: i64) -> String {
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
+/// The Örebro set with a round open over one plan, its deadline five days from today,
+/// imported into `url`, and a contributor of the lead of one of its activities.
 async fn open_round_with_a_contributor(dir: &Path, url: &str) {
     let set = dir.join("with-round");
     copy_dir(&orebro(), &set);
     std::fs::write(
         set.join("follow-ups/omgang-2025.toml"),
-        "id = \"omgang-2025\"\ntitle = \"Omgång 2025\"\nplans = [\"psykisk-halsa-2020\"]\n\
-         deadline = \"2027-02-15\"\nstate = \"open\"\n",
+        format!(
+            "id = \"omgang-2025\"\ntitle = \"Omgång 2025\"\nplans = [\"psykisk-halsa-2020\"]\n\
+             deadline = \"{}\"\nstate = \"open\"\n",
+            in_days(5)
+        ),
     )
     .expect("round");
     let imported = rodtrad(
@@ -641,6 +655,37 @@ fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
             stderr(&unknown).contains("finns-inte"),
             "{}",
             stderr(&unknown)
+        );
+        // For cron: the open rounds whose deadline is that many days away, and no other.
+        let due = |days: &str| {
+            let args = [
+                "--database",
+                url,
+                "round",
+                "remind",
+                "--due",
+                days,
+                "--dry-run",
+            ];
+            stdout(&rodtrad(&args, &dir))
+        };
+        assert!(due("5").contains("omgang-2025: 1 personer"), "{}", due("5"));
+        assert!(!due("4").contains("omgang-2025"), "{}", due("4"));
+        // A mail server set wrong is said as such, naming what is wrong.
+        let bad = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
+            .args(["--database", url, "round", "remind", "omgang-2025"])
+            .current_dir(&dir)
+            .env_remove("DATABASE_URL")
+            .env("LANG", "C")
+            .env("RODTRAD_SMTP_URL", "ftp://mail.region.se")
+            .env("RODTRAD_MAIL_FROM", "noreply@region.se")
+            .output()
+            .expect("run rodtrad");
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(
+            stderr(&bad).contains("e-postinställningen duger inte"),
+            "{}",
+            stderr(&bad)
         );
 
         let smtp = runtime.block_on(rodtrad_mail::testing::TestSmtp::start());

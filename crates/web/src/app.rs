@@ -35,6 +35,10 @@ pub fn router(state: AppState) -> Router {
         .route("/follow-ups/{id}", get(pages::report::show))
         .route("/plans/{id}/overview", get(pages::overview::plan))
         .route("/rounds/{id}/overview", get(pages::overview::round))
+        // A visitor's list of rounds and a published round's page: kept like every page; a
+        // signed-in person's are their own and never kept.
+        .route("/rounds", get(pages::rounds::list))
+        .route("/rounds/{id}", get(pages::rounds::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
         // Pages only: the health check must ask the database every time.
@@ -74,9 +78,7 @@ pub fn router(state: AppState) -> Router {
             "/strategy/{strategy}/goal",
         ))
         .route("/my", get(pages::my::show))
-        .route("/rounds", get(pages::rounds::list))
         .route("/rounds/compare", get(pages::compare::show))
-        .route("/rounds/{id}", get(pages::rounds::show))
         .route("/rounds/{id}/reports.csv", get(pages::rounds::csv))
         // CSV is not kept in the page cache, which answers with HTML.
         .route("/plans/{id}/overview.csv", get(pages::overview::plan_csv))

@@ -7,7 +7,7 @@
 //! `rodtrad round remind --dry-run` prints. Mail goes out through [`Mailing`], set once when the
 //! application starts (`RODTRAD_SMTP_URL`, `RODTRAD_MAIL_FROM`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rodtrad_domain::{Activity, FollowUp, ReportState, Role, Slug};
@@ -157,11 +157,7 @@ pub async fn send(config: &MailConfig, mails: &[Mail]) -> Result<Sent, MailError
     let mailer = Mailer::new(config)?;
     let results = mailer.send_all(mails).await;
     let mut sent = Sent::default();
-    let mut seen = HashSet::new();
     for (mail, result) in mails.iter().zip(results) {
-        if !seen.insert(&mail.to) {
-            continue;
-        }
         match result {
             Ok(()) => sent.reached.push(mail.to.clone()),
             Err(e) => sent.failed.push((mail.to.clone(), e.to_string())),

@@ -193,3 +193,54 @@ async fn a_link_to_anothers_plan_waits_for_its_owner() {
         );
     }
 }
+
+/// The owner and an administrator answering the same proposal at the same moment, on two
+/// servers sharing one database: one answer is taken, the other is told, nothing fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_proposal_answered_twice_at_once_is_answered_once() {
+    for app in apps("proposals_at_once").await {
+        let contributor = person(&app, "c@x.se", false, &[(Role::Contributor, "psykiatrin")]).await;
+        let owner = person(&app, "o@x.se", false, &[(Role::PlanOwner, PLAN)]).await;
+        let admin = person(&app, "a@x.se", true, &[]).await;
+        assert_eq!(
+            link(&app, &contributor, &["delmal-5"]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let other = App {
+            state: rodtrad_web::AppState::load(
+                rodtrad_store::Store::open(&app.url).await.expect("store"),
+            )
+            .await
+            .expect("load"),
+            _dir: tempfile::tempdir().expect("tmp"),
+            url: app.url.clone(),
+        };
+        let path = format!("/plans/{PLAN}/proposals");
+        let rev = revision(&get(&app, &path, &owner.cookie).await.body);
+        let form = |answer: &'static str| {
+            [
+                ("activity", ACTIVITY),
+                ("node", "delmal-5"),
+                ("answer", answer),
+                ("revision", rev.as_str()),
+            ]
+        };
+        let (accept, decline) = (form("accept"), form("decline"));
+        let (a, b) = tokio::join!(
+            submit(&app, &owner, &path, &accept),
+            submit(&other, &admin, &path, &decline)
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+        app.state.catch_up().await.expect("caught up");
+        let a_after = activity(&app);
+        assert!(a_after.proposed.is_empty());
+        let accepted = a_after.serves.contains(&goal("delmal-5"));
+        assert_eq!(
+            accepted,
+            a.status == StatusCode::SEE_OTHER,
+            "the winner's answer holds"
+        );
+    }
+}

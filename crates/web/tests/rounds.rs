@@ -540,8 +540,14 @@ async fn the_orebro_follow_up_is_a_published_round_with_its_reports() {
         let frozen = app.state.frozen(&round.id).expect("frozen when imported");
         assert_eq!(frozen.model.set.reports.len(), 54);
         // Visitors see the published round and its reports.
+        let kept = app.state.cached_pages();
         let page = get(&app, "/rounds/uppfoljning-2021", "").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(
+            app.state.cached_pages(),
+            kept + 1,
+            "a visitor's round page is kept"
+        );
         let list = get(&app, "/rounds", "").await;
         assert!(list.body.contains("Uppföljning av handlingsplaner"));
         let one = get(
@@ -798,5 +804,117 @@ async fn logging_in_lands_on_my_page_when_there_is_a_report_to_write() {
             "{}",
             owners.body
         );
+    }
+}
+
+/// A round's steps taken by two people at the same moment, on two servers: exactly one is taken,
+/// the other is told the round changed meanwhile, and nothing answers with a server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rounds_step_taken_twice_at_once_is_taken_once() {
+    for app in apps("rounds_steps_at_once").await {
+        let p = people(&app).await;
+        open_round(&app, &p.owner).await;
+        let two =
+            rodtrad_web::AppState::load(rodtrad_store::Store::open(&app.url).await.expect("store"))
+                .await
+                .expect("load");
+        let revision = app
+            .state
+            .working()
+            .revision(&ItemKey::new(
+                rodtrad_domain::ItemKind::FollowUp,
+                &slug(ROUND),
+            ))
+            .to_string();
+        let path = format!("/rounds/{ROUND}/state");
+        let form = [("to", "closed"), ("revision", revision.as_str())];
+        let other = App {
+            state: two,
+            _dir: tempfile::tempdir().expect("tmp"),
+            url: app.url.clone(),
+        };
+        let (a, b) = tokio::join!(
+            submit(&app, &p.owner, &path, &form),
+            submit(&other, &p.admin, &path, &form)
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::SEE_OTHER, StatusCode::CONFLICT],
+            "{} / {}",
+            a.body,
+            b.body
+        );
+        let loser = if a.status == StatusCode::CONFLICT {
+            &a
+        } else {
+            &b
+        };
+        // Told why: the round moved on meanwhile (a stale form), or, when the other's step was
+        // already on this server, that a closed round cannot be closed again.
+        assert!(
+            loser.body.contains("har ändrats av någon annan")
+                || loser.body.contains("kan inte gå från stängd till stängd"),
+            "{}",
+            loser.body
+        );
+        app.state.catch_up().await.expect("caught up");
+        assert_eq!(round_state(&app), RoundState::Closed);
+        let record = app
+            .state
+            .store()
+            .changes_of(
+                &ItemKey::new(rodtrad_domain::ItemKind::FollowUp, &slug(ROUND)),
+                0,
+            )
+            .await
+            .expect("record");
+        let closings = record
+            .iter()
+            .filter(|c| {
+                c.fields
+                    .iter()
+                    .any(|f| f.field == "state" && f.after.as_deref() == Some("closed"))
+            })
+            .count();
+        assert_eq!(closings, 1, "closed once: {record:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_report_with_a_bad_value_is_refused_at_its_field_and_nothing_is_written() {
+    for app in apps("rounds_bad_input").await {
+        let p = people(&app).await;
+        open_round(&app, &p.owner).await;
+        let refused = step(
+            &app,
+            &p.contributor,
+            "save",
+            &[
+                ("done", "Det som gjordes."),
+                ("worked_start", "2025-13"),
+                ("worked_end", "2024"),
+                ("status", "klar"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        let body = &refused.body;
+        assert!(body.contains("id=\"form-problems\""), "{body}");
+        for field in ["worked_start", "status"] {
+            assert!(
+                body.contains(&format!("id=\"f-{field}-error\""))
+                    || body.contains(&format!("href=\"#f-{field}\"")),
+                "{field}: {body}"
+            );
+        }
+        assert!(body.contains("Det som gjordes."), "what was typed is kept");
+        assert_eq!(report_state(&app), None, "nothing written");
     }
 }
