@@ -594,6 +594,7 @@ async fn open_round_with_a_contributor(dir: &Path, url: &str) {
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "one story, told in order")]
 fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
     // A runtime of the test's own, whose workers serve the test's SMTP server while the
     // binary runs (the databases are made outside it: their helper blocks on its own).
