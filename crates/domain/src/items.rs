@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::fields::{FieldChange, changes};
-use crate::{DataSet, Report, Slug};
+use crate::{DataSet, Report, Shared, Slug};
 
 /// What kind of item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -270,7 +270,7 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
     // changes): the common start and end are skipped by pointer, and only what lies between is
     // compared, so an edit among 100,000 activities compares a few.
     let (old, new) = unshared(&before.activities, &after.activities);
-    list(&mut out, ItemKind::Activity, old, new, |x| &x.id);
+    list(&mut out, ItemKind::Activity, &old, &new, |x| &x.id);
     list(
         &mut out,
         ItemKind::FollowUp,
@@ -283,48 +283,58 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
 }
 
 /// The part of two shared lists that is not the same allocation at both ends.
-fn unshared<'a, T>(old: &'a [Arc<T>], new: &'a [Arc<T>]) -> (&'a [Arc<T>], &'a [Arc<T>]) {
+fn unshared<'a, T>(old: &'a Shared<T>, new: &'a Shared<T>) -> (Vec<&'a Arc<T>>, Vec<&'a Arc<T>>) {
+    if old.ptr_eq(new) {
+        return (Vec::new(), Vec::new());
+    }
     let start = old
         .iter()
         .zip(new)
         .take_while(|(a, b)| Arc::ptr_eq(a, b))
         .count();
-    let end = old[start..]
+    let end = old
         .iter()
+        .skip(start)
         .rev()
-        .zip(new[start..].iter().rev())
+        .zip(new.iter().skip(start).rev())
         .take_while(|(a, b)| Arc::ptr_eq(a, b))
         .count();
-    (&old[start..old.len() - end], &new[start..new.len() - end])
+    let middle = |list: &'a Shared<T>| {
+        list.iter()
+            .skip(start)
+            .take(list.len() - start - end)
+            .collect()
+    };
+    (middle(old), middle(new))
 }
 
 /// Reports, keyed by round and activity; shared like activities.
-fn reports(out: &mut Vec<ItemChange>, before: &[Arc<Report>], after: &[Arc<Report>]) {
+fn reports(out: &mut Vec<ItemChange>, before: &Shared<Report>, after: &Shared<Report>) {
     let (before, after) = unshared(before, after);
     let key = |r: &Report| ItemKey::report(&r.round, &r.activity);
-    let old: HashMap<ItemKey, &Report> = before.iter().map(|r| (key(r), &**r)).collect();
-    let new: HashMap<ItemKey, &Report> = after.iter().map(|r| (key(r), &**r)).collect();
-    for r in after {
+    let old: HashMap<ItemKey, &Report> = before.iter().map(|r| (key(r), &***r)).collect();
+    let new: HashMap<ItemKey, &Report> = after.iter().map(|r| (key(r), &***r)).collect();
+    for r in &after {
         let k = key(r);
         let was = old.get(&k).copied();
         let action = match was {
             None => Action::Created,
-            Some(was) if was != &**r => Action::Changed,
+            Some(was) if was != &***r => Action::Changed,
             Some(_) => continue,
         };
         out.push(ItemChange {
             item: k,
             action,
-            fields: changes(was, Some(&**r)),
+            fields: changes(was, Some(&***r)),
         });
     }
-    for r in before {
+    for r in &before {
         let k = key(r);
         if !new.contains_key(&k) {
             out.push(ItemChange {
                 item: k,
                 action: Action::Removed,
-                fields: changes(Some(&**r), None),
+                fields: changes(Some(&***r), None),
             });
         }
     }
@@ -388,7 +398,11 @@ impl DataSet {
             ItemKind::Perspective => one(&self.perspectives, |x| &x.id, k),
             ItemKind::Strategy => one(&self.strategies, |x| &x.id, k),
             ItemKind::Plan => one(&self.plans, |x| &x.id, k),
-            ItemKind::Activity => one(&self.activities, |x| &x.id, k),
+            ItemKind::Activity => self
+                .activities
+                .iter()
+                .find(|x| &x.id == k)
+                .and_then(|x| serde_json::to_string(x).ok()),
             ItemKind::FollowUp => one(&self.follow_ups, |x| &x.id, k),
             ItemKind::Report => self.report(key).and_then(|r| serde_json::to_string(r).ok()),
             ItemKind::Account => None,
@@ -398,135 +412,98 @@ impl DataSet {
     /// Puts an item, read from its JSON, in place of the one of its id, or at the end of its
     /// list when new; with `None`, takes the item of `key` out.
     pub fn apply(&mut self, key: &ItemKey, json: Option<&str>) -> serde_json::Result<Applied> {
-        fn put<T: serde::de::DeserializeOwned>(
-            list: &mut Vec<T>,
+        let at = self.position(key);
+        self.apply_at(key, json, at)
+    }
+
+    /// Where the item of `key` is in its list, by a look through the list.
+    pub fn position(&self, key: &ItemKey) -> Option<usize> {
+        fn find<'a, T: 'a>(
+            mut list: impl Iterator<Item = &'a T>,
             id: impl Fn(&T) -> &Slug,
             key: &Slug,
-            json: Option<&str>,
-        ) -> serde_json::Result<Applied> {
-            let at = list.iter().position(|x| id(x) == key);
-            Ok(match (json, at) {
-                (Some(json), Some(i)) => {
-                    list[i] = serde_json::from_str(json)?;
-                    Applied::Replaced(i)
-                }
-                (Some(json), None) => {
-                    list.push(serde_json::from_str(json)?);
-                    Applied::Appended(list.len() - 1)
-                }
-                (None, Some(i)) => {
-                    list.remove(i);
-                    Applied::Removed(i)
-                }
-                (None, None) => Applied::Nothing,
-            })
+        ) -> Option<usize> {
+            list.position(|x| id(x) == key)
         }
         let k = &key.id;
         match key.kind {
-            ItemKind::Organisation => put(&mut self.organisations, |x| &x.id, k, json),
-            ItemKind::Perspective => put(&mut self.perspectives, |x| &x.id, k, json),
-            ItemKind::Strategy => put(&mut self.strategies, |x| &x.id, k, json),
-            ItemKind::Plan => put(&mut self.plans, |x| &x.id, k, json),
-            ItemKind::Activity => put(&mut self.activities, |x| &x.id, k, json),
-            ItemKind::FollowUp => put(&mut self.follow_ups, |x| &x.id, k, json),
+            ItemKind::Organisation => find(self.organisations.iter(), |x| &x.id, k),
+            ItemKind::Perspective => find(self.perspectives.iter(), |x| &x.id, k),
+            ItemKind::Strategy => find(self.strategies.iter(), |x| &x.id, k),
+            ItemKind::Plan => find(self.plans.iter(), |x| &x.id, k),
+            ItemKind::Activity => find(self.activities.iter(), |x| &x.id, k),
+            ItemKind::FollowUp => find(self.follow_ups.iter(), |x| &x.id, k),
             ItemKind::Report => {
-                let Some(round) = &key.scope else {
-                    return Ok(Applied::Nothing);
-                };
-                let at = self
-                    .reports
+                let round = key.scope.as_ref()?;
+                self.reports
                     .iter()
-                    .position(|r| r.activity == *k && r.round == *round);
-                Ok(match (json, at) {
-                    (Some(json), Some(i)) => {
-                        self.reports[i] = Arc::new(serde_json::from_str(json)?);
-                        Applied::Replaced(i)
-                    }
-                    (Some(json), None) => {
-                        self.reports.push(Arc::new(serde_json::from_str(json)?));
-                        Applied::Appended(self.reports.len() - 1)
-                    }
-                    (None, Some(i)) => {
-                        self.reports.remove(i);
-                        Applied::Removed(i)
-                    }
-                    (None, None) => Applied::Nothing,
-                })
+                    .position(|r| r.activity == *k && r.round == *round)
             }
-            ItemKind::Account => Ok(Applied::Nothing),
+            ItemKind::Account => None,
+        }
+    }
+
+    /// As [`DataSet::apply`], with the item's place in its list known (`None`: not there), as
+    /// the read models' indexes know it: among 100,000 activities, no look through them all.
+    pub fn apply_at(
+        &mut self,
+        key: &ItemKey,
+        json: Option<&str>,
+        at: Option<usize>,
+    ) -> serde_json::Result<Applied> {
+        match key.kind {
+            ItemKind::Organisation => put(&mut self.organisations, json, at),
+            ItemKind::Perspective => put(&mut self.perspectives, json, at),
+            ItemKind::Strategy => put(&mut self.strategies, json, at),
+            ItemKind::Plan => put(&mut self.plans, json, at),
+            ItemKind::Activity => put_shared(&mut self.activities, json, at),
+            ItemKind::FollowUp => put(&mut self.follow_ups, json, at),
+            ItemKind::Report if key.scope.is_some() => put_shared(&mut self.reports, json, at),
+            ItemKind::Report | ItemKind::Account => Ok(Applied::Nothing),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Organisation, OrganisationKind, Perspective};
-
-    fn slug(s: &str) -> Slug {
-        Slug::parse(s).expect("a test slug")
-    }
-
-    fn perspective(id: &str, name: &str) -> Perspective {
-        Perspective {
-            id: slug(id),
-            name: name.into(),
+fn put<T: serde::de::DeserializeOwned>(
+    list: &mut Vec<T>,
+    json: Option<&str>,
+    at: Option<usize>,
+) -> serde_json::Result<Applied> {
+    Ok(match (json, at) {
+        (Some(json), Some(i)) => {
+            list[i] = serde_json::from_str(json)?;
+            Applied::Replaced(i)
         }
-    }
-
-    #[test]
-    fn changes_between_data_sets_are_per_item() {
-        let before = DataSet {
-            perspectives: vec![
-                perspective("a", "Jämställdhet"),
-                perspective("b", "Barnrätt"),
-            ],
-            ..DataSet::default()
-        };
-        let mut after = before.clone();
-        after.perspectives[0].name = "Jämställdhetsperspektiv".into();
-        after.perspectives.remove(1);
-        after.organisations.push(Organisation {
-            id: slug("region"),
-            name: "Region Örebro län".into(),
-            kind: OrganisationKind::Region,
-            municipality_code: None,
-            parent: None,
-        });
-        let got = item_changes(&before, &after);
-        let summary: Vec<(String, Action, usize)> = got
-            .iter()
-            .map(|c| (c.item.to_string(), c.action, c.fields.len()))
-            .collect();
-        assert_eq!(
-            summary,
-            vec![
-                ("organisation/region".into(), Action::Created, 3),
-                ("perspective/a".into(), Action::Changed, 1),
-                ("perspective/b".into(), Action::Removed, 2),
-            ]
-        );
-        assert!(item_changes(&after, &after).is_empty());
-        assert!(after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("a"))));
-        assert_eq!(
-            after.item_title(&ItemKey::new(ItemKind::Perspective, &slug("a"))),
-            Some("Jämställdhetsperspektiv")
-        );
-        assert_eq!(
-            after.item_title(&ItemKey::new(ItemKind::Perspective, &slug("b"))),
-            None
-        );
-        assert!(!after.has_item(&ItemKey::new(ItemKind::Perspective, &slug("b"))));
-    }
-
-    #[test]
-    fn codes_round_trip() {
-        for k in ItemKind::ALL {
-            assert_eq!(ItemKind::parse(k.code()), Some(k));
+        (Some(json), None) => {
+            list.push(serde_json::from_str(json)?);
+            Applied::Appended(list.len() - 1)
         }
-        for a in Action::ALL {
-            assert_eq!(Action::parse(a.code()), Some(a));
+        (None, Some(i)) => {
+            list.remove(i);
+            Applied::Removed(i)
         }
-        assert_eq!(ItemKind::parse("plans"), None);
-    }
+        (None, None) => Applied::Nothing,
+    })
+}
+
+fn put_shared<T: serde::de::DeserializeOwned>(
+    list: &mut Shared<T>,
+    json: Option<&str>,
+    at: Option<usize>,
+) -> serde_json::Result<Applied> {
+    Ok(match (json, at) {
+        (Some(json), Some(i)) => {
+            list.set(i, Arc::new(serde_json::from_str(json)?));
+            Applied::Replaced(i)
+        }
+        (Some(json), None) => {
+            list.push_back(Arc::new(serde_json::from_str(json)?));
+            Applied::Appended(list.len() - 1)
+        }
+        (None, Some(i)) => {
+            list.remove(i);
+            Applied::Removed(i)
+        }
+        (None, None) => Applied::Nothing,
+    })
 }

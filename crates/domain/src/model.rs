@@ -22,15 +22,18 @@ pub struct DataSet {
     pub perspectives: Vec<Perspective>,
     pub strategies: Vec<Strategy>,
     pub plans: Vec<Plan>,
-    /// Shared between copies of the data set: a copy made to be edited costs a pointer per
-    /// activity, and changing one (`Arc::make_mut`) copies only that one. A national instance
-    /// holds 100,000 of them.
-    pub activities: Vec<Arc<Activity>>,
+    /// Shared between copies of the data set: a persistent vector, so that a copy costs a
+    /// pointer and changing one activity copies only its own small part of the list (and the
+    /// activity itself only when it is changed). A national instance holds 100,000 of them.
+    pub activities: Shared<Activity>,
     pub follow_ups: Vec<FollowUp>,
     /// Every activity's report in every follow-up round, shared like the activities: a round
     /// of a national instance holds one for each of 100,000 activities, and a save changes one.
-    pub reports: Vec<Arc<Report>>,
+    pub reports: Shared<Report>,
 }
+
+/// A long list of items shared between copies of the data set (see [`DataSet::activities`]).
+pub type Shared<T> = imbl::Vector<Arc<T>>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
@@ -273,11 +276,15 @@ pub struct FollowUpSection {
 /// are shared with another copy of the list: what a removal loosens in a few activities costs
 /// those few, not the whole list.
 pub fn change_where<T: Clone>(
-    items: &mut [Arc<T>],
+    items: &mut Shared<T>,
     touches: impl Fn(&T) -> bool,
     mut change: impl FnMut(&mut T),
 ) {
-    for item in items.iter_mut().filter(|i| touches(i)) {
-        change(Arc::make_mut(item));
+    // Found first and changed after: going through the list mutably would copy all of it.
+    let touched: Vec<usize> = (0..items.len()).filter(|&i| touches(&items[i])).collect();
+    for i in touched {
+        let mut item = (*items[i]).clone();
+        change(&mut item);
+        items.set(i, Arc::new(item));
     }
 }

@@ -154,7 +154,7 @@ impl FollowUp {
 /// the data set `seen` (as visitors see it) on the day it is published: its plans, the
 /// activities that serve their goals, each with the status its report gave, the
 /// organisations and perspectives, and the round's reports. Later edits change none of it.
-pub fn frozen(round: &FollowUp, seen: &DataSet, reports: &[Arc<Report>]) -> DataSet {
+pub fn frozen(round: &FollowUp, seen: &DataSet, reports: &crate::Shared<Report>) -> DataSet {
     let plans: HashSet<&Slug> = round.followed_plans().collect();
     let ours: Vec<Arc<Report>> = reports
         .iter()
@@ -190,7 +190,7 @@ pub fn frozen(round: &FollowUp, seen: &DataSet, reports: &[Arc<Report>]) -> Data
             .collect(),
         activities,
         follow_ups: vec![round.clone()],
-        reports: ours,
+        reports: ours.into_iter().collect(),
     }
 }
 

@@ -95,7 +95,7 @@ pub fn data_set(size: Size) -> DataSet {
             .map(|j| std::sync::Arc::new(activity(j, orgs, plans)))
             .collect(),
         follow_ups: vec![follow_up(plans), open_round(plans)],
-        reports: reports(size.activities),
+        reports: reports(size.activities).into_iter().collect(),
     }
 }
 

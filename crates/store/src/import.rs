@@ -888,7 +888,7 @@ async fn activities(
     conn: &mut AnyConnection,
     ch: &mut Changes,
     ids: &mut Ids,
-    activities: &[std::sync::Arc<d::Activity>],
+    activities: &d::Shared<d::Activity>,
 ) -> sqlx::Result<()> {
     let rows = activities
         .iter()
@@ -979,7 +979,7 @@ async fn reports(
     conn: &mut AnyConnection,
     ch: &mut Changes,
     ids: &Ids,
-    reports: &[std::sync::Arc<d::Report>],
+    reports: &d::Shared<d::Report>,
 ) -> sqlx::Result<()> {
     let kept: Vec<&d::Report> = reports
         .iter()

@@ -9,6 +9,7 @@ mod accounts;
 mod export;
 mod import;
 mod record;
+mod report_saves;
 mod reports;
 mod security;
 mod since;
@@ -24,6 +25,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, Releasing, SaveError};
+pub use report_saves::ReportSave;
 pub use reports::FrozenReport;
 pub use security::Attempts;
 pub use since::{Since, Written};
@@ -76,6 +78,8 @@ pub struct Store {
     backend: Backend,
     /// Held by this process's writer while it writes.
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// Reports' saves waiting to be written together (`report_saves.rs`).
+    waiting: Arc<report_saves::Waiting>,
 }
 
 /// A transaction that writes, begun by [`Store::begin_write`], and this process's turn to write.
@@ -174,6 +178,7 @@ impl Store {
             pool,
             backend,
             turn: Arc::new(tokio::sync::Mutex::new(())),
+            waiting: Arc::default(),
         })
     }
 

@@ -227,7 +227,7 @@ fn with_copies(n: usize) -> rodtrad_domain::DataSet {
         let mut a = (*template).clone();
         a.id = Slug::parse(&format!("kopia-{k:05}")).expect("slug");
         a.title = format!("Kopia {k}");
-        set.activities.push(std::sync::Arc::new(a));
+        set.activities.push_back(std::sync::Arc::new(a));
     }
     set
 }

@@ -21,14 +21,10 @@ use rodtrad_domain::{
 #[derive(Debug, Default)]
 pub struct ReadModel {
     pub set: DataSet,
-    plans: HashMap<Slug, usize>,
+    /// The indexes of plans, goals and registers: shared with the model this one was made
+    /// from when none of those changed (a report saved, an activity edited).
+    small: Arc<Small>,
     activities: imbl::HashMap<Slug, usize>,
-    organisations: HashMap<Slug, usize>,
-    perspectives: HashMap<Slug, usize>,
-    /// Effect goal by id, with the (strategy, overarching goal) indices it sits under.
-    effect_goals: HashMap<Slug, (usize, usize, usize)>,
-    /// (plan index, node index) by goal reference.
-    nodes: HashMap<GoalRef, (usize, usize)>,
     /// Activities (by index, in stored order) serving each goal.
     serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
     /// Reports by their key (round and activity): where each is in the data set's list.
@@ -40,13 +36,15 @@ pub struct ReadModel {
     pub(crate) revisions: imbl::HashMap<ItemKey, i64>,
 }
 
-/// The small indexes, made anew with every model: plans, organisations, perspectives, goals.
+/// The small indexes: plans, organisations, perspectives, goals.
 #[derive(Debug, Default)]
 struct Small {
     plans: HashMap<Slug, usize>,
     organisations: HashMap<Slug, usize>,
     perspectives: HashMap<Slug, usize>,
+    /// Effect goal by id, with the (strategy, overarching goal) indices it sits under.
     effect_goals: HashMap<Slug, (usize, usize, usize)>,
+    /// (plan index, node index) by goal reference.
     nodes: HashMap<GoalRef, (usize, usize)>,
 }
 
@@ -111,23 +109,20 @@ impl ReadModel {
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
         let reports = report_index(&set);
-        Self::with(set, activities, serving, reports)
+        let small = Arc::new(Small::of(&set));
+        Self::with(set, small, activities, serving, reports)
     }
 
     fn with(
         set: DataSet,
+        small: Arc<Small>,
         activities: imbl::HashMap<Slug, usize>,
         serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
         reports: imbl::HashMap<ItemKey, usize>,
     ) -> Self {
-        let small = Small::of(&set);
         Self {
-            plans: small.plans,
+            small,
             activities,
-            organisations: small.organisations,
-            perspectives: small.perspectives,
-            effect_goals: small.effect_goals,
-            nodes: small.nodes,
             serving,
             reports,
             set,
@@ -137,16 +132,17 @@ impl ReadModel {
     }
 
     /// The model of `set`, which is this model's data set with the activities
-    /// `activities_applied` says changed, and the reports `reports_applied` says (and any other
-    /// items changed: the small indexes are made anew). Shares with this model everything that
-    /// did not change; takes the whole way only when an activity or a report was removed,
-    /// which moves the ones after it.
+    /// `activities_applied` says changed, and the reports `reports_applied` says, and with
+    /// `registers` whether any other item changed (then the small indexes are made anew).
+    /// Shares with this model everything that did not change; takes the whole way only when
+    /// an activity or a report was removed, which moves the ones after it.
     #[must_use]
     pub fn patched(
         &self,
         set: DataSet,
         activities_applied: &[Applied],
         reports_applied: &[Applied],
+        registers: bool,
     ) -> Self {
         if activities_applied
             .iter()
@@ -189,7 +185,12 @@ impl ReadModel {
                 reports.insert(ItemKey::report(&r.round, &r.activity), i);
             }
         }
-        let mut model = Self::with(set, activities, serving, reports);
+        let small = if registers {
+            Arc::new(Small::of(&set))
+        } else {
+            Arc::clone(&self.small)
+        };
+        let mut model = Self::with(set, small, activities, serving, reports);
         model.revisions = self.revisions.clone();
         model
     }
@@ -199,15 +200,14 @@ impl ReadModel {
     /// own (a viewer's, not the working one's): their index is kept when the list is the same
     /// reports, and made anew otherwise.
     #[must_use]
-    pub fn new_sharing(old: &Self, set: DataSet, activities_applied: &[Applied]) -> Self {
-        let same = old.set.reports.len() == set.reports.len()
-            && old
-                .set
-                .reports
-                .iter()
-                .zip(&set.reports)
-                .all(|(a, b)| Arc::ptr_eq(a, b));
-        let mut model = old.patched(set, activities_applied, &[]);
+    pub fn new_sharing(
+        old: &Self,
+        set: DataSet,
+        activities_applied: &[Applied],
+        registers: bool,
+    ) -> Self {
+        let same = old.set.reports.ptr_eq(&set.reports);
+        let mut model = old.patched(set, activities_applied, &[], registers);
         if !same {
             model.reports = report_index(&model.set);
         }
@@ -311,7 +311,7 @@ impl ReadModel {
     pub fn plan(&self, id: &str) -> Option<&Plan> {
         Slug::parse(id)
             .ok()
-            .and_then(|s| self.plans.get(&s))
+            .and_then(|s| self.small.plans.get(&s))
             .map(|&i| &self.set.plans[i])
     }
 
@@ -323,7 +323,8 @@ impl ReadModel {
     }
 
     pub fn organisation(&self, id: &Slug) -> Option<&Organisation> {
-        self.organisations
+        self.small
+            .organisations
             .get(id)
             .map(|&i| &self.set.organisations[i])
     }
@@ -339,7 +340,7 @@ impl ReadModel {
     }
 
     pub fn perspective_name(&self, id: &Slug) -> String {
-        self.perspectives.get(id).map_or_else(
+        self.small.perspectives.get(id).map_or_else(
             || id.to_string(),
             |&i| self.set.perspectives[i].name.clone(),
         )
@@ -347,7 +348,7 @@ impl ReadModel {
 
     /// An effect goal and the overarching goal it serves.
     pub fn effect_goal(&self, id: &Slug) -> Option<(&OverarchingGoal, &EffectGoal)> {
-        self.effect_goals.get(id).map(|&(s, g, e)| {
+        self.small.effect_goals.get(id).map(|&(s, g, e)| {
             let goal = &self.set.strategies[s].overarching_goals[g];
             (goal, &goal.effect_goals[e])
         })
@@ -364,7 +365,7 @@ impl ReadModel {
 
     /// The plan and node a goal reference names.
     pub fn node(&self, goal: &GoalRef) -> Option<(&Plan, &GoalNode)> {
-        self.nodes.get(goal).map(|&(p, n)| {
+        self.small.nodes.get(goal).map(|&(p, n)| {
             let plan = &self.set.plans[p];
             (plan, &plan.nodes[n])
         })

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use rodtrad_domain::{Activity, Applied, DataSet, GoalRef, ItemKind, Slug};
+use rodtrad_domain::{Activity, Applied, DataSet, GoalRef, ItemKind, RoundState, Slug};
 use rodtrad_store::{Release, Since, Snapshot, Store, StoreError, Written};
 
 use crate::model::ReadModel;
@@ -48,10 +48,10 @@ struct Models {
     /// What anyone may read: each plan as last released; plans never released are absent.
     public: Arc<ReadModel>,
     /// The newest release of each plan, for telling a draft from what is published.
-    releases: HashMap<Slug, Release>,
+    releases: Arc<HashMap<Slug, Release>>,
     /// For viewers who see the drafts of some plans and not others, by those plans: made when
-    /// first asked for, and gone with the next change of the data.
-    mixed: Mutex<HashMap<Vec<Slug>, Arc<ReadModel>>>,
+    /// first asked for, and gone with the next change of what they see.
+    mixed: Arc<Mutex<HashMap<Vec<Slug>, Arc<ReadModel>>>>,
     /// The frozen report of each published round, by round: what its report page shows.
     frozen: HashMap<Slug, Arc<Frozen>>,
 }
@@ -95,8 +95,8 @@ impl Models {
             version: snapshot.version,
             working: Arc::new(working),
             public: Arc::new(ReadModel::new(public)),
-            releases,
-            mixed: Mutex::new(HashMap::new()),
+            releases: Arc::new(releases),
+            mixed: Arc::default(),
             frozen,
         }
     }
@@ -109,7 +109,10 @@ const PATCH_LIMIT: usize = 5_000;
 impl Models {
     /// These models brought up to `version` by the items written since, and the newest release
     /// of each plan among them: the working model gets the items as written; the public one the
-    /// activities as visitors see them, refiltered where a plan's released goals changed.
+    /// activities as visitors see them, refiltered where a plan's released goals changed. What
+    /// visitors cannot see (the reports of rounds not published, accounts) leaves the public
+    /// model, and the pages kept in it, as they are: a report saved costs the working model
+    /// alone.
     fn patched(
         &self,
         version: i64,
@@ -121,49 +124,81 @@ impl Models {
         let mut revisions = self.working.revisions.clone();
         let mut applied = Vec::new();
         let mut reports = Vec::new();
+        let mut report_rounds = Vec::new();
+        // An activity, a report or a plan was taken out: the items after it moved.
         let mut moved = false;
+        // Something other than activities and reports changed: plans, goals, registers.
+        let mut registers = false;
+        // Something visitors may see changed (besides reports, decided below).
+        let mut public = !new_releases.is_empty() || !new_frozen.is_empty();
         for w in items {
             if w.key.kind == ItemKind::Account {
                 revisions.insert(w.key, w.revision);
                 continue;
             }
-            let done = set.apply(&w.key, w.content.as_deref())?;
+            // Where the item is: the indexes say, until something taken out moved the rest.
+            let at = match w.key.kind {
+                _ if moved => set.position(&w.key),
+                ItemKind::Activity => self.working.activity_index(&w.key.id),
+                ItemKind::Report => self.working.report_index(&w.key),
+                _ => set.position(&w.key),
+            };
+            let done = set.apply_at(&w.key, w.content.as_deref(), at)?;
             let removed = matches!(done, Applied::Removed(_));
             match w.key.kind {
                 ItemKind::Activity => {
                     moved |= removed;
+                    public = true;
                     applied.push(done);
                 }
                 ItemKind::Report => {
                     moved |= removed;
+                    report_rounds.extend(w.key.scope.clone());
                     reports.push(done);
                 }
-                ItemKind::Plan => moved |= removed,
-                _ => {}
+                _ => {
+                    moved |= removed && w.key.kind == ItemKind::Plan;
+                    registers = true;
+                    public = true;
+                }
             }
             revisions.insert(w.key, w.revision);
         }
-        let mut releases = self.releases.clone();
-        let anew: Vec<Slug> = new_releases.iter().map(|r| r.plan.id.clone()).collect();
-        for r in new_releases {
-            releases.insert(r.plan.id.clone(), r);
-        }
-        let mut working = self.working.patched(set, &applied, &reports);
-        working.revisions = revisions;
-        let public = if moved {
-            // What moved the activities, or took a plan away: the public model made whole.
-            ReadModel::new(visible(&working.set, &releases, |_| false))
+        let public_reports = report_rounds.iter().any(|r| {
+            set.follow_ups
+                .iter()
+                .any(|f| &f.id == r && f.state == RoundState::Published)
+        });
+        let releases = if new_releases.is_empty() {
+            Arc::clone(&self.releases)
         } else {
-            self.public_patched(&working, &releases, &applied, &anew)
+            let mut releases = (*self.releases).clone();
+            for r in new_releases.iter().cloned() {
+                releases.insert(r.plan.id.clone(), r);
+            }
+            Arc::new(releases)
+        };
+        let anew: Vec<Slug> = new_releases.iter().map(|r| r.plan.id.clone()).collect();
+        let mut working = self.working.patched(set, &applied, &reports, registers);
+        working.revisions = revisions;
+        let (public, mixed) = if !public && !public_reports {
+            (Arc::clone(&self.public), Arc::clone(&self.mixed))
+        } else if moved {
+            // What moved the activities, or took a plan away: the public model made whole.
+            let seen = visible(&working.set, &releases, |_| false);
+            (Arc::new(ReadModel::new(seen)), Arc::default())
+        } else {
+            let seen = self.public_patched(&working, &releases, &applied, &anew, public_reports);
+            (Arc::new(seen), Arc::default())
         };
         let mut frozen = self.frozen.clone();
         frozen_map(&mut frozen, new_frozen);
         Ok(Self {
             version,
             working: Arc::new(working),
-            public: Arc::new(public),
+            public,
             releases,
-            mixed: Mutex::new(HashMap::new()),
+            mixed,
             frozen,
         })
     }
@@ -176,6 +211,7 @@ impl Models {
         releases: &HashMap<Slug, Release>,
         applied: &[Applied],
         anew: &[Slug],
+        reports_changed: bool,
     ) -> ReadModel {
         let plans = seen_plans(&working.set, releases, |_| false);
         let goals = Goals::of(&plans);
@@ -203,19 +239,25 @@ impl Models {
         for i in again {
             let a = goals.activity(&working.set.activities[i]);
             if i < activities.len() {
-                activities[i] = a;
+                activities.set(i, a);
                 seen.push(Applied::Replaced(i));
             } else {
-                activities.push(a);
+                activities.push_back(a);
                 seen.push(Applied::Appended(i));
             }
         }
-        // Visitors see the reports of published rounds only, which change seldom: the index is
-        // made anew (its list is the published rounds' reports, not the working one's).
+        // Visitors see the reports of published rounds only, which change seldom: kept, index
+        // and all, unless one of them changed.
+        let reports = if reports_changed {
+            published_reports(&working.set)
+        } else {
+            self.public.set.reports.clone()
+        };
         ReadModel::new_sharing(
             &self.public,
-            goals.seen(&working.set, plans, activities),
+            goals.seen(&working.set, plans, activities, reports),
             &seen,
+            true,
         )
     }
 }
@@ -235,7 +277,7 @@ pub fn visible(
         .iter()
         .map(|a| goals.activity(a))
         .collect();
-    goals.seen(working, plans, activities)
+    goals.seen(working, plans, activities, published_reports(working))
 }
 
 /// The plans a viewer sees: the drafts `drafts` accepts, the released version of the others.
@@ -258,7 +300,7 @@ fn seen_plans(
 }
 
 /// The reports of the published rounds: all that visitors see of reports.
-fn published_reports(working: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
+fn published_reports(working: &DataSet) -> rodtrad_domain::Shared<rodtrad_domain::Report> {
     // A few rounds and many reports: a list looked through beats hashing every report's round
     // (made anew after every save, among 150,000 reports at national scale).
     let published: Vec<&Slug> = working
@@ -315,7 +357,8 @@ impl Goals {
         &self,
         working: &DataSet,
         plans: Vec<rodtrad_domain::Plan>,
-        activities: Vec<Arc<Activity>>,
+        activities: rodtrad_domain::Shared<Activity>,
+        reports: rodtrad_domain::Shared<rodtrad_domain::Report>,
     ) -> DataSet {
         DataSet {
             name: working.name.clone(),
@@ -324,7 +367,7 @@ impl Goals {
             strategies: working.strategies.clone(),
             activities,
             follow_ups: self.follow_ups(working),
-            reports: published_reports(working),
+            reports,
             plans,
         }
     }

@@ -442,7 +442,7 @@ async fn long_lists_come_a_page_at_a_time_with_links_that_keep_the_filters() {
         let mut a = (*template).clone();
         a.id = rodtrad_domain::Slug::parse(&format!("kopia-{i:03}")).expect("slug");
         a.title = format!("Kopia {i:03}");
-        set.activities.push(std::sync::Arc::new(a));
+        set.activities.push_back(std::sync::Arc::new(a));
     }
     app.state
         .store()

@@ -206,7 +206,7 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> O
     for f in &parsed.activities {
         for (i, a) in f.dto.activity.iter().enumerate() {
             if let Some(a) = c.activity(f.file, i, a, &units) {
-                set.activities.push(std::sync::Arc::new(a));
+                set.activities.push_back(std::sync::Arc::new(a));
             }
         }
     }

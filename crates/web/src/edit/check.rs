@@ -161,7 +161,11 @@ impl Part {
 impl Part {
     /// The part's reports as edited, in the order of the data set: found where the working
     /// model has them, or (new ones) from the end of the list, where they were put.
-    fn reports(&self, working: &ReadModel, after: &DataSet) -> Vec<Arc<rodtrad_domain::Report>> {
+    fn reports(
+        &self,
+        working: &ReadModel,
+        after: &DataSet,
+    ) -> rodtrad_domain::Shared<rodtrad_domain::Report> {
         let same = |r: &rodtrad_domain::Report, k: &ItemKey| {
             r.activity == k.id && Some(&r.round) == k.scope.as_ref()
         };

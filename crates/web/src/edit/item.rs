@@ -18,6 +18,56 @@ use crate::pages::{Page, respond};
 use crate::session::Viewer;
 use crate::state::AppState;
 
+/// A list of items an editor changes: a plan's parts and the registers are plain lists, the
+/// activities a shared one (`rodtrad_domain::Shared`).
+pub trait Items<T> {
+    fn find(&self, is: &dyn Fn(&T) -> bool) -> Option<&T>;
+    /// Puts `item` in place of the first item `is` picks.
+    fn replace(&mut self, is: &dyn Fn(&T) -> bool, item: T);
+    fn add(&mut self, item: T);
+    fn keep(&mut self, keep: &dyn Fn(&T) -> bool);
+}
+
+impl<T> Items<T> for Vec<T> {
+    fn find(&self, is: &dyn Fn(&T) -> bool) -> Option<&T> {
+        self.iter().find(|x| is(x))
+    }
+
+    fn replace(&mut self, is: &dyn Fn(&T) -> bool, item: T) {
+        if let Some(slot) = self.iter_mut().find(|x| is(x)) {
+            *slot = item;
+        }
+    }
+
+    fn add(&mut self, item: T) {
+        self.push(item);
+    }
+
+    fn keep(&mut self, keep: &dyn Fn(&T) -> bool) {
+        self.retain(|x| keep(x));
+    }
+}
+
+impl<T> Items<std::sync::Arc<T>> for rodtrad_domain::Shared<T> {
+    fn find(&self, is: &dyn Fn(&std::sync::Arc<T>) -> bool) -> Option<&std::sync::Arc<T>> {
+        self.iter().find(|x| is(x))
+    }
+
+    fn replace(&mut self, is: &dyn Fn(&std::sync::Arc<T>) -> bool, item: std::sync::Arc<T>) {
+        if let Some(i) = self.iter().position(is) {
+            self.set(i, item);
+        }
+    }
+
+    fn add(&mut self, item: std::sync::Arc<T>) {
+        self.push_back(item);
+    }
+
+    fn keep(&mut self, keep: &dyn Fn(&std::sync::Arc<T>) -> bool) {
+        self.retain(|x| keep(x));
+    }
+}
+
 /// What one kind of item needs to be edited in forms. Items are top-level (an activity) or
 /// parts of a plan (a goal, a risk); a part's `scope` is its plan, and its save is recorded as
 /// a change of the plan.
@@ -27,8 +77,11 @@ pub trait Editor: Send + Sync + 'static {
     const TITLES: (&'static str, &'static str);
 
     /// The items, in the plan `scope` for parts; `None` when there is no such plan.
-    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Vec<Self::Item>>;
-    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Vec<Self::Item>>;
+    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a dyn Items<Self::Item>>;
+    fn list_mut<'a>(
+        set: &'a mut DataSet,
+        scope: Option<&Slug>,
+    ) -> Option<&'a mut dyn Items<Self::Item>>;
     fn id(item: &Self::Item) -> &Slug;
     fn name(item: &Self::Item) -> String;
     /// The item of the record and of the revision: the plan, for a part of one.
@@ -65,7 +118,7 @@ pub trait Editor: Send + Sync + 'static {
     /// checks to name.
     fn remove(set: &mut DataSet, scope: Option<&Slug>, id: &Slug) {
         if let Some(list) = Self::list_mut(set, scope) {
-            list.retain(|x| Self::id(x) != id);
+            list.keep(&|x| Self::id(x) != id);
         }
     }
 
@@ -80,11 +133,17 @@ macro_rules! top_level {
     ($item:ty, $field:ident, $kind:expr) => {
         type Item = $item;
 
-        fn list<'a>(set: &'a DataSet, _: Option<&Slug>) -> Option<&'a Vec<$item>> {
+        fn list<'a>(
+            set: &'a DataSet,
+            _: Option<&Slug>,
+        ) -> Option<&'a dyn $crate::edit::item::Items<$item>> {
             Some(&set.$field)
         }
 
-        fn list_mut<'a>(set: &'a mut DataSet, _: Option<&Slug>) -> Option<&'a mut Vec<$item>> {
+        fn list_mut<'a>(
+            set: &'a mut DataSet,
+            _: Option<&Slug>,
+        ) -> Option<&'a mut dyn $crate::edit::item::Items<$item>> {
             Some(&mut set.$field)
         }
 
@@ -172,9 +231,7 @@ pub fn refused(form: Form, input: &Input, why: Refused, lang: Lang) -> Response 
 }
 
 fn find<'a, E: Editor>(set: &'a DataSet, scope: Option<&Slug>, id: &str) -> Option<&'a E::Item> {
-    E::list(set, scope)?
-        .iter()
-        .find(|x| E::id(x).as_str() == id)
+    E::list(set, scope)?.find(&|x| E::id(x).as_str() == id)
 }
 
 /// The item a route names, found in the working model and open to the viewer; or the answer
@@ -248,10 +305,8 @@ pub async fn edit_save<E: Editor>(
         Err(p) => return refused(form(), &input, Refused::Invalid(p), lang),
     };
     let mut after = working.set.clone();
-    if let Some(slot) =
-        E::list_mut(&mut after, scope).and_then(|l| l.iter_mut().find(|x| E::id(x) == E::id(old)))
-    {
-        *slot = item;
+    if let Some(list) = E::list_mut(&mut after, scope) {
+        list.replace(&|x| E::id(x) == E::id(old), item);
     }
     E::arrange(&mut after, scope, &input, E::id(old));
     let key = E::key(scope, E::id(old));
@@ -363,7 +418,7 @@ pub async fn new_save<E: Editor>(
     let mut after = working.set.clone();
     let new_id = E::id(&item).clone();
     if let Some(list) = E::list_mut(&mut after, scope) {
-        list.push(item);
+        list.add(item);
     }
     E::arrange(&mut after, scope, &input, &new_id);
     match commit(&state, &viewer, &working, &key, based_on, &after, None).await {

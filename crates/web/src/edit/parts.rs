@@ -10,7 +10,7 @@ use rodtrad_domain::{
     Slug, StrategicDirection,
 };
 
-use crate::edit::item::Editor;
+use crate::edit::item::{Editor, Items};
 use crate::edit::plan::{may_edit, plan_of, plan_of_mut};
 use crate::edit::{Field, Input, Problems, Reader};
 use crate::session::Viewer;
@@ -56,12 +56,12 @@ impl<T: TitledPart> Editor for Titled<T> {
     type Item = T;
     const TITLES: (&'static str, &'static str) = T::TITLES;
 
-    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Vec<T>> {
-        T::list(set, scope?)
+    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a dyn Items<T>> {
+        T::list(set, scope?).map(|l| l as &dyn Items<T>)
     }
 
-    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Vec<T>> {
-        T::list_mut(set, scope?)
+    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut dyn Items<T>> {
+        T::list_mut(set, scope?).map(|l| l as &mut dyn Items<T>)
     }
 
     fn id(item: &T) -> &Slug {

@@ -9,7 +9,7 @@ use rodtrad_domain::{
 
 use crate::edit::activity::{goal_label, organisations, perspectives, vocab_choices};
 use crate::edit::form::slug_from;
-use crate::edit::item::{Editor, top_level};
+use crate::edit::item::{Editor, Items, top_level};
 use crate::edit::registry::period_fields;
 use crate::edit::{Choice, Field, Input, Problems, Reader};
 use crate::session::Viewer;
@@ -392,12 +392,15 @@ impl Editor for Goals {
     type Item = GoalNode;
     const TITLES: (&'static str, &'static str) = ("edit-goal-title", "new-goal-title");
 
-    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a Vec<GoalNode>> {
-        plan_of(set, scope).map(|p| &p.nodes)
+    fn list<'a>(set: &'a DataSet, scope: Option<&Slug>) -> Option<&'a dyn Items<GoalNode>> {
+        plan_of(set, scope).map(|p| &p.nodes as &dyn Items<GoalNode>)
     }
 
-    fn list_mut<'a>(set: &'a mut DataSet, scope: Option<&Slug>) -> Option<&'a mut Vec<GoalNode>> {
-        plan_of_mut(set, scope).map(|p| &mut p.nodes)
+    fn list_mut<'a>(
+        set: &'a mut DataSet,
+        scope: Option<&Slug>,
+    ) -> Option<&'a mut dyn Items<GoalNode>> {
+        plan_of_mut(set, scope).map(|p| &mut p.nodes as &mut dyn Items<GoalNode>)
     }
 
     fn id(item: &GoalNode) -> &Slug {

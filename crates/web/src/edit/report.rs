@@ -14,10 +14,11 @@ use rodtrad_domain::{
     Activity, FollowUp, ItemKey, PartnerPart, Refusal, Report, ReportState, ReportStep, RoundState,
     Slug, Status, Vocabulary, open_for_reports,
 };
+use rodtrad_store::{ReportSave, SaveError};
 use serde::Deserialize;
 
 use crate::edit::form::{Control, Meanwhile, refill};
-use crate::edit::{Choice, Field, Input, Problems, Reader, Refused, commit, refuse, saved};
+use crate::edit::{Choice, Field, Input, Problems, Reader, Refused, actor, refuse, saved};
 use crate::error::AppError;
 use crate::model::ReadModel;
 use crate::pages::{Page, respond};
@@ -430,14 +431,7 @@ pub async fn post(
             return again(&state, &viewer, ids, &input, problems, status).await;
         }
     };
-    let key = ItemKey::report(&round.id, &activity.id);
-    let mut after = working.set.clone();
-    match working.report_index(&key) {
-        Some(i) => after.reports[i] = std::sync::Arc::new(report),
-        None => after.reports.push(std::sync::Arc::new(report)),
-    }
-    let based_on = input.revision();
-    match commit(&state, &viewer, &working, &key, based_on, &after, None).await {
+    match save(&state, &viewer, &working, report, input.revision()).await {
         Ok(()) => {
             if taken == ReportStep::Return && step != "part" {
                 tell_returned(&state, round, activity, input.text("comment"), lang);
@@ -454,6 +448,46 @@ pub async fn post(
             again(&state, &viewer, ids, &input, problems, StatusCode::CONFLICT).await
         }
         Err(Refused::Failed(e)) => e.into_response(),
+    }
+}
+
+/// Saves `report` over the one the person saw at revision `based_on`, on a path of its own: a
+/// report is one row and its record, so its save neither copies the data set nor checks the
+/// rest of it (what the exchange format asks of a report, the form has checked: its values,
+/// its period's order; the database checks what it names). Then the read models catch up.
+async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    working: &ReadModel,
+    report: Report,
+    based_on: i64,
+) -> Result<(), Refused> {
+    let failed = |e: String| Refused::Failed(AppError::Internal(viewer.lang, e));
+    let key = ItemKey::report(&report.round, &report.activity);
+    // The working model is as new as the database was when the request came: a revision other
+    // than the one it has means the person's form is older than the report.
+    if working.revision(&key) != based_on {
+        return Err(Refused::Stale(Vec::new(), working.revision(&key)));
+    }
+    let before = working.report(&report.round, &report.activity).cloned();
+    if before.as_ref() == Some(&report) {
+        return Ok(());
+    }
+    let save = ReportSave {
+        actor: actor(viewer),
+        at: rodtrad_auth::now(),
+        before,
+        report,
+        based_on,
+    };
+    match state.store().save_report(save).await {
+        Ok(_) => state.catch_up().await.map_err(|e| failed(e.to_string())),
+        Err(SaveError::Stale { current, .. }) => Err(Refused::Stale(Vec::new(), current)),
+        Err(SaveError::Conflict(detail)) => {
+            tracing::info!(%detail, "a report's save refused: what it names changed meanwhile");
+            Err(Refused::Stale(Vec::new(), based_on))
+        }
+        Err(SaveError::Store(e)) => Err(failed(e.to_string())),
     }
 }
 

@@ -49,7 +49,10 @@ impl Changes {
 }
 
 /// The changes between the activities of two frozen copies, in the later one's order.
-pub fn changes(from: &[std::sync::Arc<Activity>], to: &[std::sync::Arc<Activity>]) -> Changes {
+pub fn changes(
+    from: &rodtrad_domain::Shared<Activity>,
+    to: &rodtrad_domain::Shared<Activity>,
+) -> Changes {
     let before: std::collections::HashMap<&str, &Activity> =
         from.iter().map(|a| (a.id.as_str(), &**a)).collect();
     let after: std::collections::HashSet<&str> = to.iter().map(|a| a.id.as_str()).collect();
@@ -187,16 +190,20 @@ mod tests {
 
     #[test]
     fn changed_added_gone_and_same_are_told_apart() {
-        let from = [
+        let from: rodtrad_domain::Shared<Activity> = [
             activity("a", Some(Status::Planned)),
             activity("b", Some(Status::Ongoing)),
             activity("c", None),
-        ];
-        let to = [
+        ]
+        .into_iter()
+        .collect();
+        let to: rodtrad_domain::Shared<Activity> = [
             activity("a", Some(Status::Ongoing)),
             activity("b", Some(Status::Ongoing)),
             activity("d", Some(Status::Planned)),
-        ];
+        ]
+        .into_iter()
+        .collect();
         let c = changes(&from, &to);
         let ids = |l: &[Change]| l.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&c.changed), ["a"]);
