@@ -25,7 +25,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, Grant, Session};
 pub use record::{Actor, ChangeSet, Edit, Release, Releasing, SaveError};
-pub use report_saves::ReportSave;
+pub use report_saves::{ReportSave, Saved};
 pub use reports::FrozenReport;
 pub use security::Attempts;
 pub use since::{Since, Written};

@@ -2,23 +2,30 @@
 //! data set. Reports are what many people save in the same days before a deadline (a national
 //! round asks 100,000 of them), so a save costs what it writes, and saves that arrive while
 //! another is being written are committed together: one transaction and one move of the data's
-//! version for all of them (group commit), each with its own check of revision and state, its
-//! own record, and, when refused, its own rollback to its savepoint.
+//! version for all of them (group commit), each with its own check of revision and state and
+//! its own record, and a refusal of its own.
+//!
+//! A batch costs a few statements whatever its size: what its saves name (rounds, activities,
+//! organisations) is looked up once for all of them, and each kind of row is written for all of
+//! them in one statement. Each save is checked before it writes (its round open, what it names
+//! there, its revision moved on or not), so that a refused one has nothing to undo.
 //!
 //! The first save to find the write turn free writes every save waiting, its own among them;
 //! the others find theirs done when their turn comes. The batch is written by a task of its
 //! own, so that a person who closes the page mid-save cannot leave the others waiting on a
 //! transaction that was dropped.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use rodtrad_domain::{
-    Action, ItemChange, ItemKey, ItemKind, Report, RoundState, Vocabulary, changes,
+    Action, FieldChange, ItemKey, ItemKind, PartialDate, Report, RoundState, Vocabulary, changes,
 };
-use sqlx::{AnyConnection, Connection};
+use sqlx::{AnyConnection, Row};
 use tokio::sync::oneshot;
 
-use crate::record::{Actor, SaveError, record, revision};
+use crate::record::{Actor, SaveError, revision};
+use crate::sql::{Val, bind, rows_per_statement, tuples};
 use crate::{Store, StoreError};
 
 /// One report's save: the report as `before` had it at revision `based_on` (`None`, 0: never
@@ -38,12 +45,21 @@ impl ReportSave {
     }
 }
 
+/// A report saved: its new revision, and the data's version its batch committed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    pub revision: i64,
+    pub version: i64,
+}
+
+type Answer = Result<Saved, SaveError>;
+
 /// Saves waiting for a writer, each with where its answer goes.
 #[derive(Debug, Default)]
-pub(crate) struct Waiting(Mutex<Vec<(ReportSave, oneshot::Sender<Result<i64, SaveError>>)>>);
+pub(crate) struct Waiting(Mutex<Vec<(ReportSave, oneshot::Sender<Answer>)>>);
 
 impl Waiting {
-    fn take(&self) -> Vec<(ReportSave, oneshot::Sender<Result<i64, SaveError>>)> {
+    fn take(&self) -> Vec<(ReportSave, oneshot::Sender<Answer>)> {
         std::mem::take(
             &mut *self
                 .0
@@ -55,9 +71,9 @@ impl Waiting {
 
 impl Store {
     /// Saves a report with its record, refused as `Stale` if the report moved past `based_on`,
-    /// or if its round is no longer open or its activity gone (named by the item that moved).
-    /// Returns the report's new revision.
-    pub async fn save_report(&self, save: ReportSave) -> Result<i64, SaveError> {
+    /// or if its round is no longer open or what it names is gone (named by the item that
+    /// moved).
+    pub async fn save_report(&self, save: ReportSave) -> Answer {
         let (tx, mut rx) = oneshot::channel();
         self.waiting
             .0
@@ -84,18 +100,27 @@ impl Store {
         rx.await.unwrap_or_else(|_| Err(lost()))
     }
 
-    /// Writes `batch` in one transaction and answers each save.
-    async fn write_batch(&self, batch: Vec<(ReportSave, oneshot::Sender<Result<i64, SaveError>>)>) {
+    /// Writes `batch` and answers each save.
+    async fn write_batch(&self, batch: Vec<(ReportSave, oneshot::Sender<Answer>)>) {
         let (saves, answers): (Vec<ReportSave>, Vec<_>) = batch.into_iter().unzip();
-        let results = match self.write_saves(&saves).await {
+        let results = match self.write_together(&saves).await {
             Ok(results) => results,
-            Err(e) => {
-                tracing::error!(error = %e, saves = saves.len(), "report saves not written");
-                saves
-                    .iter()
-                    .map(|_| Err(SaveError::Store(failed(&e))))
-                    .collect()
+            Err(e) if saves.len() > 1 => {
+                // An error of one save fails the transaction of all: each again, alone, so
+                // that it fails alone.
+                tracing::warn!(error = %e, saves = saves.len(), "report saves written one by one");
+                let mut results = Vec::with_capacity(saves.len());
+                for save in &saves {
+                    results.push(
+                        match self.write_together(std::slice::from_ref(save)).await {
+                            Ok(mut one) => one.pop().unwrap_or_else(|| Err(lost())),
+                            Err(e) => Err(refused(e)),
+                        },
+                    );
+                }
+                results
             }
+            Err(e) => vec![Err(refused(e))],
         };
         for (answer, result) in answers.into_iter().zip(results) {
             // A person who left does not need the answer.
@@ -103,33 +128,412 @@ impl Store {
         }
     }
 
-    /// Every save of `saves`, each at its savepoint, in one transaction that commits those not
-    /// refused. An error of the transaction itself fails them all.
-    async fn write_saves(
-        &self,
-        saves: &[ReportSave],
-    ) -> Result<Vec<Result<i64, SaveError>>, sqlx::Error> {
+    /// Every save of `saves` in one transaction, which commits those not refused.
+    async fn write_together(&self, saves: &[ReportSave]) -> sqlx::Result<Vec<Answer>> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let mut results = Vec::with_capacity(saves.len());
-        for save in saves {
-            let mut point = Connection::begin(&mut *tx).await?;
-            match write_one(&mut point, save).await {
-                Ok(revision) => {
-                    point.commit().await?;
-                    results.push(Ok(revision));
-                }
-                Err(e) => {
-                    point.rollback().await?;
-                    results.push(Err(e));
-                }
+        let (version,): (i64,) = sqlx::query_as(
+            "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let known = Known::of(&mut tx, saves).await?;
+        let mut answers: Vec<Option<Answer>> = saves.iter().map(|_| None).collect();
+        let mut pending = Vec::new();
+        let mut refusals = Vec::new();
+        for (i, save) in saves.iter().enumerate() {
+            match known.rows(save) {
+                Ok(rows) => pending.push((i, rows)),
+                Err(item) => refusals.push((i, item)),
             }
         }
+        let (mut position,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(position), -1) + 1 FROM report")
+                .fetch_one(&mut *tx)
+                .await?;
+        while !pending.is_empty() {
+            // One save of a report at a time: a second save of the same report (two people at
+            // once) is judged after the first, against what the first left.
+            let mut keys = HashSet::new();
+            let (now, later): (Vec<_>, Vec<_>) = pending
+                .into_iter()
+                .partition(|(i, _)| keys.insert(saves[*i].key()));
+            pending = later;
+            let moved = advance(&mut tx, saves, &now, version).await?;
+            let now: Vec<(usize, Rows)> = now
+                .into_iter()
+                .filter(|(i, _)| {
+                    let ok = moved.contains(i);
+                    if !ok {
+                        refusals.push((*i, saves[*i].key()));
+                    }
+                    ok
+                })
+                .collect();
+            record(&mut tx, saves, &now).await?;
+            write_rows(&mut tx, saves, &now, &mut position).await?;
+            for (i, _) in now {
+                answers[i] = Some(Ok(Saved {
+                    revision: saves[i].based_on + 1,
+                    version,
+                }));
+            }
+        }
+        for (i, item) in refusals {
+            let current = revision(&mut tx, &item).await?;
+            answers[i] = Some(Err(SaveError::Stale { item, current }));
+        }
         tx.commit().await?;
-        Ok(results)
+        Ok(answers
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| Err(lost())))
+            .collect())
     }
+}
+
+/// The rows a batch names, by slug: id (and a round's state).
+struct Known {
+    rounds: HashMap<String, (i64, String)>,
+    activities: HashMap<String, (i64, String)>,
+    organisations: HashMap<String, (i64, String)>,
+}
+
+/// The ids a save's rows are written with.
+struct Rows {
+    round: i64,
+    activity: i64,
+    partners: Vec<i64>,
+}
+
+impl Known {
+    async fn of(conn: &mut AnyConnection, saves: &[ReportSave]) -> sqlx::Result<Self> {
+        let reports = || saves.iter().map(|s| &s.report);
+        Ok(Self {
+            rounds: ids_of(
+                conn,
+                "SELECT slug, id, state FROM follow_up",
+                reports().map(|r| r.round.as_str()),
+            )
+            .await?,
+            activities: ids_of(
+                conn,
+                "SELECT slug, id, '' FROM activity",
+                reports().map(|r| r.activity.as_str()),
+            )
+            .await?,
+            organisations: ids_of(
+                conn,
+                "SELECT slug, id, '' FROM organisation",
+                reports()
+                    .flat_map(|r| &r.partner_parts)
+                    .map(|p| p.organisation.as_str()),
+            )
+            .await?,
+        })
+    }
+
+    /// The ids of what the save names, or the item that refuses it: its round not open, its
+    /// activity or a partner's organisation gone.
+    fn rows(&self, save: &ReportSave) -> Result<Rows, ItemKey> {
+        let r = &save.report;
+        let open = RoundState::Open.code();
+        let Some(&(round, _)) = self.rounds.get(r.round.as_str()).filter(|(_, s)| s == open) else {
+            return Err(ItemKey::new(ItemKind::FollowUp, &r.round));
+        };
+        let Some(&(activity, _)) = self.activities.get(r.activity.as_str()) else {
+            return Err(ItemKey::new(ItemKind::Activity, &r.activity));
+        };
+        let partners = r
+            .partner_parts
+            .iter()
+            .map(|p| {
+                self.organisations
+                    .get(p.organisation.as_str())
+                    .map(|&(id, _)| id)
+                    .ok_or_else(|| ItemKey::new(ItemKind::Organisation, &p.organisation))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Rows {
+            round,
+            activity,
+            partners,
+        })
+    }
+}
+
+/// The rows of `select` (which reads slug, id and one more column) whose slugs are `slugs`.
+async fn ids_of<'a>(
+    conn: &mut AnyConnection,
+    select: &str,
+    slugs: impl Iterator<Item = &'a str>,
+) -> sqlx::Result<HashMap<String, (i64, String)>> {
+    let mut slugs: Vec<&str> = slugs.collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    let mut out = HashMap::new();
+    for chunk in slugs.chunks(rows_per_statement(conn, 1)) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{select} WHERE slug IN ({})", marks.join(", "));
+        let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql);
+        for slug in chunk {
+            query = query.bind(*slug);
+        }
+        for (slug, id, more) in query.fetch_all(&mut *conn).await? {
+            out.insert(slug, (id, more));
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `sql` (ending in `VALUES {}`, filled with `width` placeholders a row) over `rows` rows,
+/// as many to a statement as the database takes, and gives back what the statements return.
+async fn each_chunk<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    width: usize,
+    rows: &[Vec<Val>],
+    mut read: impl FnMut(&sqlx::any::AnyRow) -> sqlx::Result<T>,
+) -> sqlx::Result<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in rows.chunks(rows_per_statement(conn, width)) {
+        let sql = sql.replace("{}", &tuples(chunk.len(), width));
+        let vals: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        for row in bind(sqlx::query(&sql), &vals).fetch_all(&mut *conn).await? {
+            out.push(read(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Moves the revisions of the reports of `now` (at most one save each) on from the ones their
+/// saves were based on, with each report's content kept beside it for other servers to catch
+/// up from; the saves whose reports were not there (another save got there first) are left
+/// out of what is returned.
+async fn advance(
+    conn: &mut AnyConnection,
+    saves: &[ReportSave],
+    now: &[(usize, Rows)],
+    version: i64,
+) -> sqlx::Result<HashSet<usize>> {
+    let by_path: HashMap<String, usize> = now
+        .iter()
+        .map(|(i, _)| (saves[*i].key().path(), *i))
+        .collect();
+    let row = |i: usize, with: Val| -> sqlx::Result<Vec<Val>> {
+        let s = &saves[i];
+        let content =
+            serde_json::to_string(&s.report).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        Ok(vec![
+            ItemKind::Report.code().into(),
+            s.key().path().into(),
+            with,
+            content.into(),
+            Val::from(version),
+        ])
+    };
+    let (new, old): (Vec<usize>, Vec<usize>) = now
+        .iter()
+        .map(|(i, _)| *i)
+        .partition(|&i| saves[i].based_on == 0);
+    let new = new
+        .into_iter()
+        .map(|i| row(i, Val::from(1)))
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    let old = old
+        .into_iter()
+        .map(|i| row(i, Val::from(saves[i].based_on)))
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    let path = |row: &sqlx::any::AnyRow| row.try_get::<String, _>(0);
+    let mut moved = each_chunk(
+        conn,
+        "INSERT INTO item_revision (item_kind, item_id, revision, content, version) VALUES {} \
+         ON CONFLICT (item_kind, item_id) DO NOTHING RETURNING item_id",
+        5,
+        &new,
+        path,
+    )
+    .await?;
+    moved.extend(
+        each_chunk(
+            conn,
+            "UPDATE item_revision SET revision = revision + 1, content = moved.column4, \
+             version = moved.column5 FROM (VALUES {}) AS moved \
+             WHERE item_revision.item_kind = moved.column1 \
+             AND item_revision.item_id = moved.column2 \
+             AND item_revision.revision = moved.column3 RETURNING item_revision.item_id",
+            5,
+            &old,
+            path,
+        )
+        .await?,
+    );
+    Ok(moved
+        .iter()
+        .filter_map(|p| by_path.get(p).copied())
+        .collect())
+}
+
+/// Records the change of each save of `now`: who, when, and each field from what to what.
+async fn record(
+    conn: &mut AnyConnection,
+    saves: &[ReportSave],
+    now: &[(usize, Rows)],
+) -> sqlx::Result<()> {
+    let sets: Vec<Vec<Val>> = now
+        .iter()
+        .map(|(i, _)| {
+            let s = &saves[*i];
+            let action = if s.before.is_some() {
+                Action::Changed
+            } else {
+                Action::Created
+            };
+            vec![
+                Val::from(s.at),
+                Val::from(s.actor.account),
+                s.actor.name.as_str().into(),
+                ItemKind::Report.code().into(),
+                s.key().path().into(),
+                action.code().into(),
+                Val::from(s.based_on + 1),
+            ]
+        })
+        .collect();
+    let ids: HashMap<String, i64> = each_chunk(
+        conn,
+        "INSERT INTO change_set (at, account_id, actor, item_kind, item_id, action, revision) \
+         VALUES {} RETURNING item_id, id",
+        7,
+        &sets,
+        |row| Ok((row.try_get(0)?, row.try_get(1)?)),
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let mut fields = Vec::new();
+    for (i, _) in now {
+        let s = &saves[*i];
+        let Some(&id) = ids.get(&s.key().path()) else {
+            return Err(sqlx::Error::RowNotFound);
+        };
+        for f in changes(s.before.as_ref(), Some(&s.report)) {
+            let FieldChange {
+                field,
+                before,
+                after,
+            } = f;
+            fields.push(vec![
+                Val::from(id),
+                field.into(),
+                before.into(),
+                after.into(),
+            ]);
+        }
+    }
+    each_chunk(
+        conn,
+        "INSERT INTO change_field (change_set_id, field, before_value, after_value) VALUES {}",
+        4,
+        &fields,
+        |_| Ok(()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the report rows of `now` and their partners' parts; a new report goes after every
+/// other, from `position` on.
+async fn write_rows(
+    conn: &mut AnyConnection,
+    saves: &[ReportSave],
+    now: &[(usize, Rows)],
+    position: &mut i64,
+) -> sqlx::Result<()> {
+    let date = |d: Option<PartialDate>| Val::from(d.map(|d| d.to_string()));
+    let rows: Vec<Vec<Val>> = now
+        .iter()
+        .map(|(i, ids)| {
+            let r = &saves[*i].report;
+            let at = *position;
+            if saves[*i].before.is_none() {
+                *position += 1;
+            }
+            vec![
+                Val::from(ids.round),
+                Val::from(ids.activity),
+                r.state.code().into(),
+                Val::from(r.status.map(Vocabulary::code)),
+                Val::from(r.done.as_deref()),
+                Val::from(r.results.as_deref()),
+                Val::from(r.next_steps.as_deref()),
+                Val::from(r.obstacles.as_deref()),
+                date(r.worked.start),
+                date(r.worked.end),
+                Val::from(r.comment.as_deref()),
+                Val::from(at),
+            ]
+        })
+        .collect();
+    // A report saved again keeps its place; only what it says changes.
+    let written: HashMap<(i64, i64), i64> = each_chunk(
+        conn,
+        "INSERT INTO report (follow_up_id, activity_id, state, status, done, results, \
+         next_steps, obstacles, worked_start, worked_end, comment, position) VALUES {} \
+         ON CONFLICT (follow_up_id, activity_id) DO UPDATE SET state = excluded.state, \
+         status = excluded.status, done = excluded.done, results = excluded.results, \
+         next_steps = excluded.next_steps, obstacles = excluded.obstacles, \
+         worked_start = excluded.worked_start, worked_end = excluded.worked_end, \
+         comment = excluded.comment \
+         RETURNING follow_up_id, activity_id, id",
+        12,
+        &rows,
+        |row| Ok(((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?)),
+    )
+    .await?
+    .into_iter()
+    .collect();
+    let id = |ids: &Rows| {
+        written
+            .get(&(ids.round, ids.activity))
+            .copied()
+            .ok_or(sqlx::Error::RowNotFound)
+    };
+    let mut gone = Vec::new();
+    let mut parts = Vec::new();
+    for (i, ids) in now {
+        let s = &saves[*i];
+        let report = id(ids)?;
+        if s.before
+            .as_ref()
+            .is_some_and(|b| !b.partner_parts.is_empty())
+        {
+            gone.push(vec![Val::from(report)]);
+        }
+        for ((n, org), part) in (0_i64..).zip(&ids.partners).zip(&s.report.partner_parts) {
+            parts.push(vec![
+                Val::from(report),
+                Val::from(n),
+                Val::from(*org),
+                part.text.as_str().into(),
+            ]);
+        }
+    }
+    each_chunk(
+        conn,
+        "DELETE FROM report_partner WHERE report_id IN (SELECT column1 FROM (VALUES {}) AS r)",
+        1,
+        &gone,
+        |_| Ok(()),
+    )
+    .await?;
+    each_chunk(
+        conn,
+        "INSERT INTO report_partner (report_id, position, organisation_id, text) VALUES {}",
+        4,
+        &parts,
+        |_| Ok(()),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The answer of a save whose writer went away before answering: nothing is known to be saved.
@@ -139,101 +543,12 @@ fn lost() -> SaveError {
     ))
 }
 
-/// An error of a whole batch, said to each of its saves.
-fn failed(e: &sqlx::Error) -> StoreError {
-    StoreError::Query(sqlx::Error::Protocol(e.to_string()))
-}
-
-/// One save, in its savepoint: the round open and the activity there, the revision checked and
-/// moved on, the row and its partners' parts written, the change recorded, and the report's
-/// content kept for other servers to catch up from.
-async fn write_one(conn: &mut AnyConnection, save: &ReportSave) -> Result<i64, SaveError> {
-    let r = &save.report;
-    let round: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, state FROM follow_up WHERE slug = $1")
-            .bind(r.round.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let round_key = ItemKey::new(ItemKind::FollowUp, &r.round);
-    let Some((round_id, _)) = round.filter(|(_, s)| s == RoundState::Open.code()) else {
-        let current = revision(conn, &round_key).await?;
-        return Err(SaveError::Stale {
-            item: round_key,
-            current,
-        });
-    };
-    let activity: Option<i64> = sqlx::query_scalar("SELECT id FROM activity WHERE slug = $1")
-        .bind(r.activity.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(activity_id) = activity else {
-        let item = ItemKey::new(ItemKind::Activity, &r.activity);
-        let current = revision(conn, &item).await?;
-        return Err(SaveError::Stale { item, current });
-    };
-    let change = ItemChange {
-        item: save.key(),
-        action: if save.before.is_some() {
-            Action::Changed
-        } else {
-            Action::Created
-        },
-        fields: changes(save.before.as_ref(), Some(r)),
-    };
-    let moved_to = record(conn, &save.actor, save.at, &change, save.based_on).await?;
-    let date = |d: Option<rodtrad_domain::PartialDate>| d.map(|d| d.to_string());
-    let (report_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO report (follow_up_id, activity_id, state, status, done, results, \
-         next_steps, obstacles, worked_start, worked_end, comment, position) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-                 (SELECT COALESCE(MAX(position), -1) + 1 FROM report)) \
-         ON CONFLICT (follow_up_id, activity_id) DO UPDATE SET state = excluded.state, \
-         status = excluded.status, done = excluded.done, results = excluded.results, \
-         next_steps = excluded.next_steps, obstacles = excluded.obstacles, \
-         worked_start = excluded.worked_start, worked_end = excluded.worked_end, \
-         comment = excluded.comment \
-         RETURNING id",
-    )
-    .bind(round_id)
-    .bind(activity_id)
-    .bind(r.state.code())
-    .bind(r.status.map(Vocabulary::code))
-    .bind(r.done.as_deref())
-    .bind(r.results.as_deref())
-    .bind(r.next_steps.as_deref())
-    .bind(r.obstacles.as_deref())
-    .bind(date(r.worked.start))
-    .bind(date(r.worked.end))
-    .bind(r.comment.as_deref())
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM report_partner WHERE report_id = $1")
-        .bind(report_id)
-        .execute(&mut *conn)
-        .await?;
-    for (position, part) in (0_i64..).zip(&r.partner_parts) {
-        let done = sqlx::query(
-            "INSERT INTO report_partner (report_id, position, organisation_id, text) \
-             SELECT $1, $2, id, $3 FROM organisation WHERE slug = $4",
-        )
-        .bind(report_id)
-        .bind(position)
-        .bind(part.text.as_str())
-        .bind(part.organisation.as_str())
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() != 1 {
-            let item = ItemKey::new(ItemKind::Organisation, &part.organisation);
-            let current = revision(conn, &item).await?;
-            return Err(SaveError::Stale { item, current });
+/// A database error of a save written alone: a row it names removed meanwhile is a conflict.
+fn refused(e: sqlx::Error) -> SaveError {
+    match e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            SaveError::Conflict(d.message().to_owned())
         }
+        e => SaveError::from(e),
     }
-    let content = serde_json::to_string(r).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("UPDATE item_revision SET content = $1 WHERE item_kind = $2 AND item_id = $3")
-        .bind(content)
-        .bind(ItemKind::Report.code())
-        .bind(change.item.path())
-        .execute(&mut *conn)
-        .await?;
-    Ok(moved_to)
 }

@@ -47,8 +47,9 @@ pub(crate) async fn changed_whole(conn: &mut AnyConnection) -> sqlx::Result<()> 
 }
 
 impl Store {
-    /// What was written after `version`, all of it as of one later version.
-    pub async fn since(&self, version: i64) -> Result<Since, StoreError> {
+    /// What was written after `version`, all of it as of one later version; `Whole` when that
+    /// is more than `limit` items (reading everything again is then about as cheap).
+    pub async fn since(&self, version: i64, limit: usize) -> Result<Since, StoreError> {
         let mut tx = self.begin_read().await?;
         let (now, whole): (i64, i64) =
             sqlx::query_as("SELECT version, whole FROM data_version WHERE id = 1")
@@ -58,13 +59,20 @@ impl Store {
             tx.commit().await?;
             return Ok(Since::Whole);
         }
+        // The limit also keeps PostgreSQL's plan for the statement, made once for any version,
+        // on the index: without it, a plan that cannot know how few items are new reads them all.
         let rows: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
             "SELECT item_kind, item_id, revision, content FROM item_revision \
-             WHERE version > $1 ORDER BY version",
+             WHERE version > $1 ORDER BY version LIMIT $2",
         )
         .bind(version)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1))
         .fetch_all(&mut *tx)
         .await?;
+        if rows.len() > limit {
+            tx.commit().await?;
+            return Ok(Since::Whole);
+        }
         let mut items = Vec::with_capacity(rows.len());
         let mut releases = Vec::new();
         let mut frozen = Vec::new();

@@ -69,7 +69,7 @@ async fn reports_saved_at_once_are_each_written_and_recorded_once() {
             }));
         }
         for t in tasks {
-            assert_eq!(t.await.expect("task").expect("saved"), 1);
+            assert_eq!(t.await.expect("task").expect("saved").revision, 1);
         }
         let stored = store.export().await.expect("export");
         let ours: Vec<&Report> = stored
@@ -90,7 +90,7 @@ async fn reports_saved_at_once_are_each_written_and_recorded_once() {
             assert!(record[0].fields.iter().any(|c| c.field == "done"));
         }
         // What other servers catch up from: every report, as written.
-        let Since::Items { items, .. } = store.since(start).await.expect("since") else {
+        let Since::Items { items, .. } = store.since(start, 1000).await.expect("since") else {
             panic!("report saves are items, not a whole change");
         };
         assert_eq!(items.len(), 30);
@@ -145,8 +145,8 @@ async fn a_refused_save_is_refused_alone_and_writes_nothing() {
         let mut won = 0;
         for t in rivals {
             match t.await.expect("task") {
-                Ok(revision) => {
-                    assert_eq!(revision, 2);
+                Ok(saved) => {
+                    assert_eq!(saved.revision, 2);
                     won += 1;
                 }
                 Err(SaveError::Stale { item, current }) => {
@@ -172,7 +172,7 @@ async fn a_refused_save_is_refused_alone_and_writes_nothing() {
             }
             other => panic!("a part of an unknown organisation saved: {other:?}"),
         }
-        assert_eq!(fine.await.expect("task").expect("saved"), 1);
+        assert_eq!(fine.await.expect("task").expect("saved").revision, 1);
         let stored = store.export().await.expect("export");
         let of = |round: &str, a: &Slug| {
             stored
@@ -204,5 +204,94 @@ async fn a_refused_save_is_refused_alone_and_writes_nothing() {
             .await
             .expect("record");
         assert_eq!(record.len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn a_save_the_database_refuses_fails_alone() {
+    let f = fresh().await;
+    for store in &f.stores {
+        let activities = with_rounds(store).await;
+        let mut tasks = Vec::new();
+        for (n, a) in activities.iter().take(12).enumerate() {
+            // PostgreSQL stores no NUL in a text: that save's error fails its batch's
+            // transaction, and the others are written all the same.
+            let text = if n == 5 {
+                "Noll\u{0}tecken"
+            } else {
+                "Går bra"
+            };
+            let store = store.clone();
+            let report = draft(OPEN, a, text);
+            tasks.push(tokio::spawn(async move {
+                store.save_report(save(report, None, 0)).await
+            }));
+        }
+        for (n, t) in tasks.into_iter().enumerate() {
+            let result = t.await.expect("task");
+            if n == 5 && store.backend() == rodtrad_store::Backend::Postgres {
+                assert!(matches!(result, Err(SaveError::Store(_))), "{result:?}");
+            } else {
+                assert_eq!(result.expect("saved").revision, 1, "save {n}");
+            }
+        }
+        let stored = store.export().await.expect("export");
+        let saved = stored
+            .reports
+            .iter()
+            .filter(|r| r.round.as_str() == OPEN)
+            .count();
+        let refused = usize::from(store.backend() == rodtrad_store::Backend::Postgres);
+        assert_eq!(saved, 12 - refused);
+    }
+}
+
+#[tokio::test]
+async fn a_partners_part_is_written_and_rewritten_with_its_report() {
+    let f = fresh().await;
+    for store in &f.stores {
+        let activities = with_rounds(store).await;
+        let orgs: Vec<Slug> = orebro()
+            .organisations
+            .iter()
+            .map(|o| o.id.clone())
+            .collect();
+        let part = |org: &Slug, text: &str| PartnerPart {
+            organisation: org.clone(),
+            text: text.into(),
+        };
+        let mut first = draft(OPEN, &activities[0], "Gjort");
+        first.partner_parts = vec![part(&orgs[0], "Vår del"), part(&orgs[1], "Deras del")];
+        store
+            .save_report(save(first.clone(), None, 0))
+            .await
+            .expect("first");
+        let mut second = first.clone();
+        second.partner_parts = vec![part(&orgs[1], "Deras nya del")];
+        let saved = store
+            .save_report(save(second.clone(), Some(first), 1))
+            .await
+            .expect("second");
+        assert_eq!(saved.revision, 2);
+        let stored = store.export().await.expect("export");
+        let report = stored
+            .reports
+            .iter()
+            .find(|r| r.round.as_str() == OPEN)
+            .expect("report");
+        assert_eq!(**report, second);
+        let record = store
+            .changes_of(&ItemKey::report(&slug(OPEN), &activities[0]), 1)
+            .await
+            .expect("record");
+        assert!(!record[0].fields.is_empty());
+        assert!(
+            record[0]
+                .fields
+                .iter()
+                .all(|c| c.field.starts_with("partner_parts")),
+            "{:?}",
+            record[0].fields
+        );
     }
 }

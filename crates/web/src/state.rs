@@ -419,6 +419,13 @@ impl AppState {
     pub async fn catch_up(&self) -> Result<(), StoreError> {
         // Cheap when nothing changed, which is nearly always: one small query.
         let stored = self.store.data_version().await?;
+        self.catch_up_to(stored).await
+    }
+
+    /// Brings the read models at least to `stored`, a version the database is known to have
+    /// reached (the one a save of this server committed at): no question to the database when
+    /// they are there already, as after saves made at once, which one catch-up covers.
+    pub async fn catch_up_to(&self, stored: i64) -> Result<(), StoreError> {
         if stored <= self.version() {
             return Ok(());
         }
@@ -428,13 +435,13 @@ impl AppState {
         if stored <= current.version {
             return Ok(());
         }
-        let models = match self.store.since(current.version).await? {
+        let models = match self.store.since(current.version, PATCH_LIMIT).await? {
             Since::Items {
                 version,
                 items,
                 releases,
                 frozen,
-            } if items.len() <= PATCH_LIMIT => {
+            } => {
                 current.patched(version, items, releases, frozen).map_err(|e| {
                     // Only a database written by another program could hold such content.
                     tracing::error!(error = %e, "an item written since does not read: reading all");

@@ -916,5 +916,31 @@ async fn a_report_with_a_bad_value_is_refused_at_its_field_and_nothing_is_writte
         }
         assert!(body.contains("Det som gjordes."), "what was typed is kept");
         assert_eq!(report_state(&app), None, "nothing written");
+        // A control character pasted with a text: said at its field, not a failure of the
+        // database (PostgreSQL refuses to store a NUL).
+        let refused = step(
+            &app,
+            &p.contributor,
+            "save",
+            &[("done", "Det som gjordes."), ("results", "Före\u{0}efter")],
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("Tecken 5 i texten är ett styrtecken"),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("href=\"#f-results\""),
+            "{}",
+            refused.body
+        );
+        assert_eq!(report_state(&app), None, "nothing written");
     }
 }

@@ -225,6 +225,7 @@ edit-problems = What was sent could not be saved. Put right what is said below a
 edit-required = Fill in this field.
 edit-bad-choice = Choose among the options shown.
 edit-too-long = At most { $max } characters fit here; the text has { $length }.
+edit-control-character = Character { $at } of the text is a control character, which cannot be saved: remove it (it often comes with text copied from another program).
 edit-too-many-rows = At most { $max } rows fit in the list; { $rows } were sent.
 edit-too-many-choices = At most { $max } choices fit here; { $count } were sent.
 edit-bad-date = Write a date as YYYY, YYYY-MM or YYYY-MM-DD.

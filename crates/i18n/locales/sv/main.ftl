@@ -225,6 +225,7 @@ edit-problems = Det som skickades kunde inte sparas. Rätta det som sägs nedan 
 edit-required = Fyll i fältet.
 edit-bad-choice = Välj bland alternativen som visas.
 edit-too-long = Högst { $max } tecken får plats här; texten har { $length }.
+edit-control-character = Tecken { $at } i texten är ett styrtecken, som inte kan sparas: ta bort det (det följer ofta med text som kopierats från ett annat program).
 edit-too-many-rows = Högst { $max } rader får plats i listan; { $rows } skickades.
 edit-too-many-choices = Högst { $max } val får plats här; { $count } skickades.
 edit-bad-date = Skriv ett datum som ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.

@@ -221,6 +221,15 @@ impl Input {
                 ];
                 problems.add(name, lang.format("edit-too-long", &args));
             }
+            // A control character (a NUL pasted from another program) is no text anyone
+            // meant, and PostgreSQL refuses to store one.
+            let control = value
+                .chars()
+                .position(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+            if let Some(at) = control.filter(|_| !problems.fields.contains_key(name)) {
+                let args = [("at", (at + 1).to_string())];
+                problems.add(name, lang.format("edit-control-character", &args));
+            }
         }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         let mut rows: HashMap<&str, (usize, &str)> = HashMap::new();
@@ -510,6 +519,26 @@ mod tests {
         ]);
         assert_eq!(input.rows("funding"), 3);
         assert_eq!(input.rows("section"), 0);
+    }
+
+    #[test]
+    fn control_characters_are_refused_at_their_field_and_line_breaks_kept() {
+        let input = Input(vec![
+            ("done".into(), "Rad ett\r\nRad två\tmed tabb".into()),
+            ("results".into(), "ab\u{0}c".into()),
+            ("next_steps".into(), "\u{1b}[31m".into()),
+        ]);
+        let problems = input.check_limits(Lang::En).expect_err("refused");
+        assert_eq!(
+            problems
+                .fields
+                .keys()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            vec!["next_steps", "results"]
+        );
+        assert!(problems.fields["results"].contains("Character 3"));
+        assert!(problems.fields["next_steps"].contains("Character 1"));
     }
 
     #[test]

@@ -387,7 +387,7 @@ pub async fn post(
 ) -> Response {
     let lang = viewer.lang;
     let ids = (round_id.as_str(), activity_id.as_str());
-    let working = state.fresh_working().await;
+    let working = current_for(&state, ids, input.revision()).await;
     let (Some(round), Some(activity)) = (working.round(&round_id), working.activity(&activity_id))
     else {
         return AppError::NotFound(lang).into_response();
@@ -451,6 +451,26 @@ pub async fn post(
     }
 }
 
+/// The working model to save the report `ids` over: the one at hand when it has the report at
+/// `revision`, the one the person's form showed (as nearly always: no question to the database
+/// then, which counts when hundreds save at once); otherwise the model brought up to date.
+async fn current_for(
+    state: &AppState,
+    (round, activity): (&str, &str),
+    revision: i64,
+) -> std::sync::Arc<ReadModel> {
+    let at_hand = state.working();
+    let key = Slug::parse(round)
+        .ok()
+        .zip(Slug::parse(activity).ok())
+        .map(|(r, a)| ItemKey::report(&r, &a));
+    if key.is_some_and(|k| at_hand.revision(&k) == revision) {
+        at_hand
+    } else {
+        state.fresh_working().await
+    }
+}
+
 /// Saves `report` over the one the person saw at revision `based_on`, on a path of its own: a
 /// report is one row and its record, so its save neither copies the data set nor checks the
 /// rest of it (what the exchange format asks of a report, the form has checked: its values,
@@ -464,8 +484,8 @@ async fn save(
 ) -> Result<(), Refused> {
     let failed = |e: String| Refused::Failed(AppError::Internal(viewer.lang, e));
     let key = ItemKey::report(&report.round, &report.activity);
-    // The working model is as new as the database was when the request came: a revision other
-    // than the one it has means the person's form is older than the report.
+    // The working model has the report at the person's revision, or is as new as the database
+    // was when the request came: another revision means the form is older than the report.
     if working.revision(&key) != based_on {
         return Err(Refused::Stale(Vec::new(), working.revision(&key)));
     }
@@ -481,7 +501,10 @@ async fn save(
         based_on,
     };
     match state.store().save_report(save).await {
-        Ok(_) => state.catch_up().await.map_err(|e| failed(e.to_string())),
+        Ok(saved) => state
+            .catch_up_to(saved.version)
+            .await
+            .map_err(|e| failed(e.to_string())),
         Err(SaveError::Stale { current, .. }) => Err(Refused::Stale(Vec::new(), current)),
         Err(SaveError::Conflict(detail)) => {
             tracing::info!(%detail, "a report's save refused: what it names changed meanwhile");
