@@ -164,7 +164,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(60))
             .max_connections(match backend {
                 Backend::Sqlite => 4,
-                Backend::Postgres => 16,
+                Backend::Postgres => 8,
             })
             .connect_with(options)
             .await

@@ -5,7 +5,9 @@
 //! typed); what the edit changes, and what refers to it, is checked by the exchange format's own
 //! rules (`check.rs`), so that what is stored can always be exported; then the store saves the
 //! changed items with their record, refusing the save if the item moved past the revision the
-//! person saw. Then the read models are brought up to date.
+//! person saw. Then the read models are brought up to date. A report's steps take a path of
+//! their own (`report.rs`, `Store::save_report`): a report is one row, saved by hundreds at once
+//! before a deadline, and needs neither a copy of the data set nor the check of the rest of it.
 
 pub mod accounts;
 pub mod activity;
