@@ -140,7 +140,11 @@ impl Store {
         let mut answers: Vec<Option<Answer>> = saves.iter().map(|_| None).collect();
         let mut pending = Vec::new();
         let mut refusals = Vec::new();
-        for (i, save) in saves.iter().enumerate() {
+        // New reports take their places in the order of their ids, the order in which other
+        // servers read them (`Store::since`); saves of one report keep their order.
+        let mut order: Vec<usize> = (0..saves.len()).collect();
+        order.sort_by_cached_key(|&i| saves[i].key().path());
+        for (i, save) in order.into_iter().map(|i| (i, &saves[i])) {
             match known.rows(save) {
                 Ok(rows) => pending.push((i, rows)),
                 Err(item) => refusals.push((i, item)),

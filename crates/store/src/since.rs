@@ -61,8 +61,8 @@ impl Store {
         }
         // The limit also keeps PostgreSQL's plan for the statement, made once for any version,
         // on the index: without it, a plan that cannot know how few items are new reads them all.
-        let rows: Vec<(String, String, i64, Option<String>)> = sqlx::query_as(
-            "SELECT item_kind, item_id, revision, content FROM item_revision \
+        let mut rows: Vec<(i64, String, String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT version, item_kind, item_id, revision, content FROM item_revision \
              WHERE version > $1 ORDER BY version LIMIT $2",
         )
         .bind(version)
@@ -73,10 +73,14 @@ impl Store {
             tx.commit().await?;
             return Ok(Since::Whole);
         }
+        // Within one version (reports saved together), by id as Rust orders it, whatever the
+        // database's collation: the order new reports were given their places in
+        // (`report_saves.rs`), so that a server catching up lists them as one reading them.
+        rows.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
         let mut items = Vec::with_capacity(rows.len());
         let mut releases = Vec::new();
         let mut frozen = Vec::new();
-        for (kind, id, revision, content) in rows {
+        for (_, kind, id, revision, content) in rows {
             let Some(key) = ItemKind::parse(&kind).and_then(|k| ItemKey::from_path(k, &id)) else {
                 continue;
             };
