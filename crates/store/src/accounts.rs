@@ -405,9 +405,10 @@ impl Store {
             let (role, scope): (Option<String>, Option<String>) =
                 (row.try_get(7)?, row.try_get(8)?);
             // As `grants_in`: only roles of the vocabulary and valid slugs are accepted.
-            if let (Some(Ok(role)), Some(Ok(scope))) =
-                (role.as_deref().map(Role::parse), scope.as_deref().map(Slug::parse))
-            {
+            if let (Some(Ok(role)), Some(Ok(scope))) = (
+                role.as_deref().map(Role::parse),
+                scope.as_deref().map(Slug::parse),
+            ) {
                 grants.push(Grant { role, scope });
             }
         }

@@ -24,16 +24,16 @@ pub struct ReadModel {
     /// The indexes of plans, goals and registers: shared with the model this one was made
     /// from when none of those changed (a report saved, an activity edited).
     small: Arc<Small>,
-    activities: imbl::HashMap<Slug, usize>,
+    activities: Map<Slug, usize>,
     /// Activities (by index, in stored order) serving each goal.
-    serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
+    serving: Map<GoalRef, Arc<Vec<usize>>>,
     /// Reports by their key (round and activity): where each is in the data set's list.
-    reports: imbl::HashMap<ItemKey, usize>,
+    reports: Reports,
     /// The pages rendered from this model so far.
     pub(crate) pages: PageCache,
     /// The revision of each item as this model has it (the working model only): what an edit
     /// made from this model is based on, for the items the person did not see in a form.
-    pub(crate) revisions: imbl::HashMap<ItemKey, i64>,
+    pub(crate) revisions: Map<ItemKey, i64>,
 }
 
 /// The small indexes: plans, organisations, perspectives, goals.
@@ -78,12 +78,35 @@ impl Small {
     }
 }
 
-fn report_index(set: &DataSet) -> imbl::HashMap<ItemKey, usize> {
-    set.reports
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (ItemKey::report(&r.round, &r.activity), i))
+/// The read model's persistent maps. They hash with foldhash, seeded at random per process: a
+/// national round's overview looks up 100,000 reports and activities, and with the standard
+/// library's SipHash half of its time went to hashing.
+pub(crate) type Map<K, V> =
+    imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
+
+/// Reports by round, each round's as long as the activity list and beside it: at an activity's
+/// place, its report's place in the data set's list plus one (0: none). A round's reports are so
+/// read in one walk beside the activities, and one report found by its activity's place (a
+/// national round's overview reads 100,000 of them); persistent, so a save changes its entry.
+type Reports = Map<Slug, imbl::Vector<u32>>;
+
+fn report_index(set: &DataSet, activities: &Map<Slug, usize>) -> Reports {
+    let n = set.activities.len();
+    let mut rounds: HashMap<&Slug, Vec<u32>> = HashMap::new();
+    for (i, r) in set.reports.iter().enumerate() {
+        if let Some(&at) = activities.get(&r.activity) {
+            rounds.entry(&r.round).or_insert_with(|| vec![0; n])[at] = place(i);
+        }
+    }
+    rounds
+        .into_iter()
+        .map(|(round, places)| (round.clone(), places.into_iter().collect()))
         .collect()
+}
+
+/// A report's place in the data set's list, as [`Reports`] keeps it.
+fn place(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(0)
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
@@ -96,7 +119,7 @@ fn index<T>(items: &[T], id: impl Fn(&T) -> &Slug) -> HashMap<Slug, usize> {
 
 impl ReadModel {
     pub fn new(set: DataSet) -> Self {
-        let mut serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>> = imbl::HashMap::new();
+        let mut serving: Map<GoalRef, Arc<Vec<usize>>> = Map::default();
         for (i, a) in set.activities.iter().enumerate() {
             for g in &a.serves {
                 Arc::make_mut(serving.entry(g.clone()).or_default()).push(i);
@@ -108,7 +131,7 @@ impl ReadModel {
             .enumerate()
             .map(|(i, a)| (a.id.clone(), i))
             .collect();
-        let reports = report_index(&set);
+        let reports = report_index(&set, &activities);
         let small = Arc::new(Small::of(&set));
         Self::with(set, small, activities, serving, reports)
     }
@@ -116,9 +139,9 @@ impl ReadModel {
     fn with(
         set: DataSet,
         small: Arc<Small>,
-        activities: imbl::HashMap<Slug, usize>,
-        serving: imbl::HashMap<GoalRef, Arc<Vec<usize>>>,
-        reports: imbl::HashMap<ItemKey, usize>,
+        activities: Map<Slug, usize>,
+        serving: Map<GoalRef, Arc<Vec<usize>>>,
+        reports: Reports,
     ) -> Self {
         Self {
             small,
@@ -127,7 +150,7 @@ impl ReadModel {
             reports,
             set,
             pages: PageCache::default(),
-            revisions: imbl::HashMap::new(),
+            revisions: Map::default(),
         }
     }
 
@@ -179,10 +202,22 @@ impl ReadModel {
             }
         }
         let mut reports = self.reports.clone();
+        let n = set.activities.len();
+        for (_, places) in reports.iter_mut() {
+            while places.len() < n {
+                places.push_back(0);
+            }
+        }
         for a in reports_applied {
+            // A replaced report keeps its place, and its activity.
             if let Applied::Appended(i) = *a {
                 let r = &set.reports[i];
-                reports.insert(ItemKey::report(&r.round, &r.activity), i);
+                if let Some(&at) = activities.get(&r.activity) {
+                    reports
+                        .entry(r.round.clone())
+                        .or_insert_with(|| std::iter::repeat_n(0, n).collect())
+                        .set(at, place(i));
+                }
             }
         }
         let small = if registers {
@@ -209,7 +244,7 @@ impl ReadModel {
         let same = old.set.reports.ptr_eq(&set.reports);
         let mut model = old.patched(set, activities_applied, &[], registers);
         if !same {
-            model.reports = report_index(&model.set);
+            model.reports = report_index(&model.set, &model.activities);
         }
         model
     }
@@ -255,13 +290,46 @@ impl ReadModel {
 
     /// An activity's report in a round, if it has one.
     pub fn report(&self, round: &Slug, activity: &Slug) -> Option<&Report> {
-        self.report_index(&ItemKey::report(round, activity))
-            .map(|i| &*self.set.reports[i])
+        let at = *self.activities.get(activity)?;
+        self.report_at(round, at)
+    }
+
+    fn report_at(&self, round: &Slug, activity: usize) -> Option<&Report> {
+        let i = *self.reports.get(round)?.get(activity)?;
+        let i = usize::try_from(i).ok()?.checked_sub(1)?;
+        self.set.reports.get(i).map(|r| &**r)
+    }
+
+    /// The activities at the places `asked` (in stored order), each with its report in
+    /// `round`: one walk through the activities and the round's reports beside them.
+    pub fn with_reports(
+        &self,
+        round: &Slug,
+        asked: &[usize],
+    ) -> impl Iterator<Item = (&Activity, Option<&Report>)> {
+        let places = self.reports.get(round);
+        let mut asked = asked.iter().copied().peekable();
+        let mut beside = places.map(|p| p.iter());
+        self.set
+            .activities
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, a)| {
+                let place = beside.as_mut().and_then(Iterator::next).copied();
+                asked.next_if_eq(&i)?;
+                let report = place
+                    .and_then(|p| usize::try_from(p).ok()?.checked_sub(1))
+                    .and_then(|p| self.set.reports.get(p))
+                    .map(|r| &**r);
+                Some((&**a, report))
+            })
     }
 
     /// Where a report is in the data set's list.
     pub(crate) fn report_index(&self, key: &ItemKey) -> Option<usize> {
-        self.reports.get(key).copied()
+        let at = *self.activities.get(&key.id)?;
+        let i = *self.reports.get(key.scope.as_ref()?)?.get(at)?;
+        usize::try_from(i).ok()?.checked_sub(1)
     }
 
     /// The years an activity runs, as the timeline draws them: its own period, or when the

@@ -122,10 +122,45 @@ pub fn facts<'a>(
     served: impl Fn(&Plan, &GoalNode) -> bool,
     today: PartialDate,
 ) -> Facts<'a> {
-    // One pass for both counts: a national round has 100,000 activities.
+    // One pass for every count: a national round has 100,000 activities, and touching each is
+    // what costs.
+    let place: std::collections::HashMap<&rodtrad_domain::Slug, usize> = perspectives
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id, i))
+        .collect();
+    let mut per_perspective = vec![0usize; perspectives.len()];
+    let mut without_perspective = 0;
     let mut statuses = vec![0usize; Status::ALL.len() + 1];
     let mut levels = vec![0usize; InterventionLevel::ALL.len() + 1];
+    let (mut overdue_ones, mut paused, mut ending) = (Vec::new(), Vec::new(), Vec::new());
+    let year = today.year_value();
     for c in activities {
+        let done = matches!(c.status, Some(Status::Completed | Status::Cancelled));
+        if overdue(c, today) {
+            overdue_ones.push(*c);
+        }
+        if c.status == Some(Status::Paused) {
+            paused.push(*c);
+        }
+        if !done
+            && c.activity
+                .period
+                .end
+                .is_some_and(|e| e.year_value() == year)
+        {
+            ending.push(*c);
+        }
+        let own = &c.activity.perspectives;
+        if own.is_empty() {
+            without_perspective += 1;
+        }
+        for (j, p) in own.iter().enumerate() {
+            // A perspective named twice counts once.
+            if let (Some(&i), false) = (place.get(p), own[..j].contains(p)) {
+                per_perspective[i] += 1;
+            }
+        }
         let s = c
             .status
             .and_then(|s| Status::ALL.iter().position(|x| *x == s))
@@ -148,46 +183,18 @@ pub fn facts<'a>(
         .collect();
     let by_perspective = perspectives
         .iter()
-        .map(|(id, name)| {
-            let n = activities
-                .iter()
-                .filter(|c| c.activity.perspectives.contains(id))
-                .count();
-            (name.clone(), n)
-        })
+        .zip(per_perspective)
+        .map(|((_, name), n)| (name.clone(), n))
         .collect();
-    let without_perspective = activities
-        .iter()
-        .filter(|c| c.activity.perspectives.is_empty())
-        .count();
-    let year = today.year_value();
     Facts {
         by_status,
         by_level,
         by_perspective,
         without_perspective,
         unserved: goals.into_iter().filter(|(p, n)| !served(p, n)).collect(),
-        overdue: activities
-            .iter()
-            .filter(|c| overdue(c, today))
-            .copied()
-            .collect(),
-        paused: activities
-            .iter()
-            .filter(|c| c.status == Some(Status::Paused))
-            .copied()
-            .collect(),
-        ending: activities
-            .iter()
-            .filter(|c| {
-                c.activity
-                    .period
-                    .end
-                    .is_some_and(|e| e.year_value() == year)
-                    && !matches!(c.status, Some(Status::Completed | Status::Cancelled))
-            })
-            .copied()
-            .collect(),
+        overdue: overdue_ones,
+        paused,
+        ending,
         total: activities.len(),
     }
 }

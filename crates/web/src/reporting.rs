@@ -23,18 +23,14 @@ pub struct ReportRow<'a> {
 impl<'a> ReportRow<'a> {
     /// Every activity `round` asks a report of, in stored order.
     pub fn of(model: &'a ReadModel, round: &FollowUp) -> Vec<Self> {
+        let asked = model.round_activities(round);
         model
-            .round_activities(round)
-            .into_iter()
-            .map(|i| {
-                let activity = &*model.set.activities[i];
-                let report = model.report(&round.id, &activity.id);
-                Self {
-                    activity,
-                    lead: activity.lead.as_ref(),
-                    report,
-                    state: report.map(|r| r.state),
-                }
+            .with_reports(&round.id, &asked)
+            .map(|(activity, report)| Self {
+                activity,
+                lead: activity.lead.as_ref(),
+                report,
+                state: report.map(|r| r.state),
             })
             .collect()
     }
