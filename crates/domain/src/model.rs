@@ -281,8 +281,13 @@ pub fn change_where<T: Clone>(
     mut change: impl FnMut(&mut T),
 ) {
     // Found first and changed after: going through the list mutably would copy all of it.
-    let touched: Vec<usize> = (0..items.len()).filter(|&i| touches(&items[i])).collect();
-    for i in touched {
+    let found: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| touches(item))
+        .map(|(i, _)| i)
+        .collect();
+    for i in found {
         let mut item = (*items[i]).clone();
         change(&mut item);
         items.set(i, Arc::new(item));

@@ -169,16 +169,16 @@ impl Models {
                 .iter()
                 .any(|f| &f.id == r && f.state == RoundState::Published)
         });
+        let anew: Vec<Slug> = new_releases.iter().map(|r| r.plan.id.clone()).collect();
         let releases = if new_releases.is_empty() {
             Arc::clone(&self.releases)
         } else {
             let mut releases = (*self.releases).clone();
-            for r in new_releases.iter().cloned() {
+            for r in new_releases {
                 releases.insert(r.plan.id.clone(), r);
             }
             Arc::new(releases)
         };
-        let anew: Vec<Slug> = new_releases.iter().map(|r| r.plan.id.clone()).collect();
         let mut working = self.working.patched(set, &applied, &reports, registers);
         working.revisions = revisions;
         let (public, mixed) = if !public && !public_reports {
@@ -447,7 +447,7 @@ impl AppState {
                     tracing::error!(error = %e, "an item written since does not read: reading all");
                 })
             }
-            _ => Err(()),
+            Since::Whole => Err(()),
         };
         let models = match models {
             Ok(models) => models,

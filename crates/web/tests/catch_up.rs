@@ -128,67 +128,7 @@ async fn a_server_brought_up_to_date_item_by_item_holds_what_a_fresh_one_reads()
         assert_eq!(org.status, StatusCode::SEE_OTHER, "{}", org.body);
         same_as_fresh(&other, &store, "an organisation changed").await;
 
-        // Reports saved at once, written together, and new ones among them listed in the
-        // order a server reading everything lists them.
-        let made = resend(
-            &app,
-            &admin,
-            "/new/follow_up",
-            &[
-                ("id", "omgang-2025"),
-                ("title", "Omgång 2025"),
-                ("structure", "gemensamma-insatsomraden-2021"),
-            ],
-        )
-        .await;
-        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-        let page = get(&app, "/rounds/omgang-2025", &admin.cookie).await;
-        let revision = common::field_value(&page.body, "revision").expect("revision");
-        let opened = submit(
-            &app,
-            &admin,
-            "/rounds/omgang-2025/state",
-            &[("to", "open"), ("revision", &revision)],
-        )
-        .await;
-        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
-        same_as_fresh(&other, &store, "a round opened").await;
-        let kept = other.cached_pages();
-        assert!(kept > 0, "visitors' pages kept");
-        let working = app.state.working();
-        let round = working.round("omgang-2025").expect("round");
-        let asked: Vec<String> = working
-            .round_activities(round)
-            .into_iter()
-            .rev()
-            .take(12)
-            .map(|i| working.set.activities[i].id.to_string())
-            .collect();
-        let mut saves = Vec::new();
-        for (n, id) in asked.iter().enumerate() {
-            let (app, admin) = (wrap(&app.state), admin.clone());
-            let path = format!("/rounds/omgang-2025/reports/{id}");
-            let done = format!("Rapport {n}");
-            saves.push(tokio::spawn(async move {
-                let form = [
-                    ("step", "save"),
-                    ("revision", "0"),
-                    ("status", "ongoing"),
-                    ("done", done.as_str()),
-                ];
-                submit(&app, &admin, &path, &form).await.status
-            }));
-        }
-        for s in saves {
-            assert_eq!(s.await.expect("save"), StatusCode::SEE_OTHER);
-        }
-        other.catch_up().await.expect("catch up");
-        assert_eq!(
-            other.cached_pages(),
-            kept,
-            "the reports of a round not published leave visitors' pages as they were"
-        );
-        same_as_fresh(&other, &store, "reports saved at once").await;
+        reports_saved_at_once(&app, &admin, &other, &store).await;
 
         let ask = get(&app, "/remove/activity/ny-aktivitet", &admin.cookie).await;
         let revision = common::field_value(&ask.body, "revision").expect("revision");
@@ -221,4 +161,70 @@ async fn a_server_brought_up_to_date_item_by_item_holds_what_a_fresh_one_reads()
         assert_eq!(other.whole_reads(), 2, "an import read whole");
         assert_eq!(other.working().set.name, "Ändrat namn");
     }
+}
+
+/// Reports saved at once, written together: new ones among them listed in the order a server
+/// reading everything lists them, and visitors' kept pages left as they were.
+async fn reports_saved_at_once(app: &App, admin: &common::Person, other: &AppState, store: &Store) {
+    // Reports saved at once, written together, and new ones among them listed in the
+    // order a server reading everything lists them.
+    let made = resend(
+        app,
+        admin,
+        "/new/follow_up",
+        &[
+            ("id", "omgang-2025"),
+            ("title", "Omgång 2025"),
+            ("structure", "gemensamma-insatsomraden-2021"),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = get(app, "/rounds/omgang-2025", &admin.cookie).await;
+    let revision = common::field_value(&page.body, "revision").expect("revision");
+    let opened = submit(
+        app,
+        admin,
+        "/rounds/omgang-2025/state",
+        &[("to", "open"), ("revision", &revision)],
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    same_as_fresh(other, store, "a round opened").await;
+    let kept = other.cached_pages();
+    assert!(kept > 0, "visitors' pages kept");
+    let working = app.state.working();
+    let round = working.round("omgang-2025").expect("round");
+    let asked: Vec<String> = working
+        .round_activities(round)
+        .into_iter()
+        .rev()
+        .take(12)
+        .map(|i| working.set.activities[i].id.to_string())
+        .collect();
+    let mut tasks = Vec::new();
+    for (n, id) in asked.iter().enumerate() {
+        let (app, admin) = (wrap(&app.state), admin.clone());
+        let path = format!("/rounds/omgang-2025/reports/{id}");
+        let done = format!("Rapport {n}");
+        tasks.push(tokio::spawn(async move {
+            let form = [
+                ("step", "save"),
+                ("revision", "0"),
+                ("status", "ongoing"),
+                ("done", done.as_str()),
+            ];
+            submit(&app, &admin, &path, &form).await.status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.expect("save"), StatusCode::SEE_OTHER);
+    }
+    other.catch_up().await.expect("catch up");
+    assert_eq!(
+        other.cached_pages(),
+        kept,
+        "the reports of a round not published leave visitors' pages as they were"
+    );
+    same_as_fresh(other, store, "reports saved at once").await;
 }
