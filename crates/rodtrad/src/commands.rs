@@ -107,7 +107,7 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
                 .map_err(|e| {
                     CliError::message("cli-public-url-invalid", vec![("detail", e.to_string())])
                 })?;
-            let store = open(&args.database).await?;
+            let store = open_as(&args.database, true).await?;
             crate::serve::run(store, &bind, site, lang).await
         }
     }
@@ -170,13 +170,23 @@ pub fn builtin_data_set() -> Result<DataSet, CliError> {
 }
 
 async fn open(url: &str) -> Result<Store, CliError> {
+    open_as(url, false).await
+}
+
+/// Opens the database for `serve`, or (`serving` false) for a command that ends.
+async fn open_as(url: &str, serving: bool) -> Result<Store, CliError> {
     if Backend::of_url(url).is_none() {
         return Err(CliError::message(
             "cli-database-url",
             vec![("url", redact(url))],
         ));
     }
-    Store::open(url).await.map_err(|e| {
+    let store = if serving {
+        Store::open_serving(url).await
+    } else {
+        Store::open(url).await
+    };
+    store.map_err(|e| {
         let detail = match &e {
             StoreError::Open(inner) | StoreError::Query(inner) => inner.to_string(),
             other => other.to_string(),

@@ -127,6 +127,17 @@ impl Backend {
 impl Store {
     /// Opens (and for SQLite creates) the database at `url` and applies its migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Self::open_with(url, false).await
+    }
+
+    /// Opens the database as [`Store::open`] does, for a server: its connections to
+    /// PostgreSQL are held open from the start, so that a burst of saves before a deadline
+    /// does not wait for the database server to start new ones (some milliseconds each).
+    pub async fn open_serving(url: &str) -> Result<Store, StoreError> {
+        Self::open_with(url, true).await
+    }
+
+    async fn open_with(url: &str, serving: bool) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url).ok_or_else(|| StoreError::Url(url.to_owned()))?;
         let url = match backend {
@@ -165,6 +176,11 @@ impl Store {
             .max_connections(match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 8,
+            })
+            // Eight per server leaves room for many servers on one PostgreSQL.
+            .min_connections(match backend {
+                Backend::Postgres if serving => 8,
+                _ => 0,
             })
             .connect_with(options)
             .await
