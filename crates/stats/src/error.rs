@@ -1,0 +1,73 @@
+//! Why a source could not be read: the rule it breaks, and where.
+
+/// A rule of a format that a source breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The bytes are not JSON (or not UTF-8).
+    NotJson,
+    /// JSON, but not of the format: no data set in it.
+    NotDataSet,
+    /// A field has the wrong type (an object where a list belongs).
+    FieldType,
+    /// A field the format requires is missing.
+    Missing,
+    /// `id` and `size` are not of the same length.
+    IdSizeLength,
+    /// `id` names a dimension that `dimension` does not describe.
+    UnknownDimension,
+    /// A dimension's categories are not as many as its size says.
+    CategoryCount,
+    /// A category index is not each position from 0 once.
+    CategoryIndex,
+    /// The values are not as many as the product of the sizes.
+    ValueCount,
+    /// A value's position (in a sparse list of values) is beyond the table.
+    ValuePosition,
+    /// A value is neither a number, a text, nor empty.
+    ValueNotNumber,
+    /// The statuses are neither one for all nor one for each value.
+    StatusCount,
+    /// A role names a dimension the table does not have.
+    UnknownRoleDimension,
+}
+
+impl Rule {
+    /// The rule's code: how messages and tests name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::NotJson => "not-json",
+            Rule::NotDataSet => "not-data-set",
+            Rule::FieldType => "field-type",
+            Rule::Missing => "missing",
+            Rule::IdSizeLength => "id-size-length",
+            Rule::UnknownDimension => "unknown-dimension",
+            Rule::CategoryCount => "category-count",
+            Rule::CategoryIndex => "category-index",
+            Rule::ValueCount => "value-count",
+            Rule::ValuePosition => "value-position",
+            Rule::ValueNotNumber => "value-not-number",
+            Rule::StatusCount => "status-count",
+            Rule::UnknownRoleDimension => "unknown-role-dimension",
+        }
+    }
+}
+
+/// A source refused: the rule, where in the source (a path such as
+/// `dimension.sex.category.index`, or a line), and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {detail} ({})", rule.code())]
+pub struct ReadError {
+    pub rule: Rule,
+    pub at: String,
+    pub detail: String,
+}
+
+impl ReadError {
+    pub(crate) fn new(rule: Rule, at: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            rule,
+            at: at.into(),
+            detail: detail.into(),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Statistics as their sources publish them, read into one shape: a [`Table`] of values by
+//! dimension, each dimension with its categories and, where the source says, its role (time,
+//! place, measure). Indicators' values are brought in from tables (issue 12): one reader per
+//! kind of source, each refusing what breaks its format with the rule broken and where
+//! ([`ReadError`]), never with a panic.
+//!
+//! No I/O: bytes in, tables out. Fetching from the services stays with the caller.
+
+mod error;
+pub mod jsonstat;
+mod table;
+
+pub use error::{ReadError, Rule};
+pub use table::{Category, Dimension, Role, Table, Unit};
