@@ -29,6 +29,10 @@ pub enum Rule {
     StatusCount,
     /// A role names a dimension the table does not have.
     UnknownRoleDimension,
+    /// A row's codes or values are not as many as the columns say.
+    RowLength,
+    /// Two rows give a value for the same categories.
+    DuplicateRow,
 }
 
 impl Rule {
@@ -48,6 +52,8 @@ impl Rule {
             Rule::ValueNotNumber => "value-not-number",
             Rule::StatusCount => "status-count",
             Rule::UnknownRoleDimension => "unknown-role-dimension",
+            Rule::RowLength => "row-length",
+            Rule::DuplicateRow => "duplicate-row",
         }
     }
 }

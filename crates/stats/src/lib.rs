@@ -8,6 +8,9 @@
 
 mod error;
 pub mod jsonstat;
+pub mod kolada;
+pub mod pxweb;
+mod rows;
 mod table;
 
 pub use error::{ReadError, Rule};

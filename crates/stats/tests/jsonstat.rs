@@ -1,5 +1,5 @@
-//! The JSON-stat reader against the format's own samples and SCB's answer (in
-//! `../shared/data`), and one refusal per rule.
+//! The JSON-stat reader against the format's own samples and SCB's answer (copies in
+//! `tests/data`), and one refusal per rule.
 
 use std::path::PathBuf;
 
@@ -7,7 +7,7 @@ use rodtrad_stats::{Role, Rule, Table, jsonstat};
 
 fn shared(path: &str) -> Vec<u8> {
     let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
+        .join("tests/data")
         .join(path);
     std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }
