@@ -54,6 +54,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Indicators' statistics: what a file of values holds.
+    Indicator {
+        #[command(subcommand)]
+        command: IndicatorCommand,
+    },
     /// Follow-up rounds.
     Round {
         #[command(subcommand)]
@@ -86,6 +91,20 @@ pub enum AuditCommand {
     /// Write the whole record of changes to a new file, as JSON Lines: one change per line,
     /// oldest first, with who, when, the item and each field's value before and after.
     Export { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndicatorCommand {
+    /// Say what a statistics file holds: its kind, each table's dimensions with their sizes
+    /// and roles, how many values, its notes; or what is wrong with it and where. Imports
+    /// nothing.
+    Inspect {
+        /// The file: JSON-stat 2.0, PxWeb version 1's json, or a page of Kolada's API v3.
+        source: String,
+        /// The kind, when it should not be told from the content: jsonstat, pxweb or kolada.
+        #[arg(long)]
+        from: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -88,6 +88,10 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Indicator { command } => {
+            println!("{}", crate::indicator::run(&command, lang)?);
+            Ok(())
+        }
         Command::Round { command } => {
             let store = open(&args.database).await?;
             println!("{}", crate::round::run(&store, command, lang).await?);
@@ -102,14 +106,7 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             bind,
             public_url,
             trusted_proxies,
-        } => {
-            let site = rodtrad_web::Site::new(public_url.as_deref(), trusted_proxies.as_deref())
-                .map_err(|e| {
-                    CliError::message("cli-public-url-invalid", vec![("detail", e.to_string())])
-                })?;
-            let store = open_as(&args.database, true).await?;
-            crate::serve::run(store, &bind, site, lang).await
-        }
+        } => serve(&args.database, &bind, public_url, trusted_proxies, lang).await,
     }
 }
 
@@ -167,6 +164,22 @@ pub fn builtin_data_set() -> Result<DataSet, CliError> {
             .join("; ");
         CliError::message("cli-builtin-invalid", vec![("detail", detail)])
     })
+}
+
+/// `rodtrad serve`: the site as configured, on the database opened for serving.
+async fn serve(
+    database: &str,
+    bind: &str,
+    public_url: Option<String>,
+    trusted_proxies: Option<String>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let site =
+        rodtrad_web::Site::new(public_url.as_deref(), trusted_proxies.as_deref()).map_err(|e| {
+            CliError::message("cli-public-url-invalid", vec![("detail", e.to_string())])
+        })?;
+    let store = open_as(database, true).await?;
+    crate::serve::run(store, bind, site, lang).await
 }
 
 async fn open(url: &str) -> Result<Store, CliError> {

@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod error;
 mod generate;
+mod indicator;
 mod render;
 mod round;
 mod serve;

@@ -720,3 +720,119 @@ fn round_remind_lists_with_dry_run_and_sends_through_the_configured_server() {
         );
     }
 }
+
+fn stats_sample(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../stats/tests/data")
+        .join(path)
+}
+
+#[test]
+fn indicator_inspect_says_what_a_statistics_file_holds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let scb = stats_sample("pxweb/TAB6471_data.json");
+    let out = rodtrad(
+        &["indicator", "inspect", scb.to_str().expect("path")],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    for line in [
+        "JSON-stat 2.0, en tabell",
+        "Källa: SCB",
+        "  Region (region): 21 kategorier",
+        "  Kon (kön): 3 kategorier",
+        "  ContentsCode (tabellinnehåll): en kategori, roll: mått",
+        "  Tid (månad): 4 kategorier, roll: tid",
+        "Värden: 2772 av 2772 celler",
+    ] {
+        assert!(said.contains(line), "{line}:\n{said}");
+    }
+    let kolada = stats_sample("kolada/data-N00945.json");
+    let out = rodtrad(
+        &[
+            "--lang",
+            "en",
+            "indicator",
+            "inspect",
+            kolada.to_str().expect("path"),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("Kolada API v3, one table"), "{said}");
+    assert!(
+        said.contains("  municipality: 3 categories, role: place"),
+        "{said}"
+    );
+    assert!(said.contains("Values: 63 of 63 cells"), "{said}");
+}
+
+#[test]
+fn indicator_inspect_refuses_a_broken_file_saying_where_and_imports_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let broken = dir.path().join("trasig.json");
+    std::fs::write(
+        &broken,
+        r#"{"class": "dataset", "id": ["kon", "ar"], "size": [2, 2],
+            "dimension": {"kon": {"category": {"index": ["1", "2"]}},
+                          "ar": {"category": {"index": ["2023", "2024"]}}},
+            "value": [1, 2, 3]}"#,
+    )
+    .expect("write");
+    let out = rodtrad(
+        &["indicator", "inspect", broken.to_str().expect("path")],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(
+        said.contains("value: har inte så många värden som tabellen har celler"),
+        "{said}"
+    );
+    assert!(said.contains("3 values for a table of 2 × 2 = 4"), "{said}");
+    let out = rodtrad(&["indicator", "inspect", "saknas.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("filen ”saknas.json” kan inte läsas"),
+        "{}",
+        stderr(&out)
+    );
+    let out = rodtrad(
+        &[
+            "indicator",
+            "inspect",
+            "--from",
+            "excel",
+            broken.to_str().expect("path"),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("okänt slag av källa ”excel”"),
+        "{}",
+        stderr(&out)
+    );
+    // Told what it is, a file of another kind is read as that kind and refused as such.
+    let kolada = stats_sample("kolada/data-N00945.json");
+    let out = rodtrad(
+        &[
+            "--lang",
+            "en",
+            "indicator",
+            "inspect",
+            "--from",
+            "pxweb",
+            kolada.to_str().expect("path"),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("columns: is missing"),
+        "{}",
+        stderr(&out)
+    );
+}

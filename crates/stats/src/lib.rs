@@ -8,10 +8,12 @@
 
 mod error;
 pub mod jsonstat;
+mod kind;
 pub mod kolada;
 pub mod pxweb;
 mod rows;
 mod table;
 
 pub use error::{ReadError, Rule};
+pub use kind::{Kind, read};
 pub use table::{Category, Dimension, Role, Table, Unit};

@@ -673,3 +673,47 @@ proposals-done-declined = The link is declined.
 proposals-gone = The proposal is no longer there: it has been answered or taken back.
 proposals-stale = Someone else changed the activity since this page was shown. Look the proposals over and try again.
 overview-cut = Showing { $shown } of { $total }; all of them are in the CSV file.
+cli-indicator-read = { $source } could not be read: { $detail }
+cli-indicator-file = the file "{ $source }" cannot be read: { $detail }
+cli-indicator-from = unknown kind of source "{ $from }": choose jsonstat, pxweb or kolada
+cli-indicator-url = web addresses are not read yet: save the answer in a file and give the file
+cli-inspect-head = { $source }: { $kind }, { $tables }
+cli-inspect-tables = { $count ->
+    [one] one table
+   *[other] { $count } tables
+}
+cli-inspect-table = Table { $n }: { $label }
+cli-inspect-source = Source: { $source }
+cli-inspect-updated = Updated: { $updated }
+cli-inspect-dimension = { $id }{ $label }: { $categories }{ $role }
+cli-inspect-categories = { $count ->
+    [one] one category
+   *[other] { $count } categories
+}
+cli-inspect-role = , role: { $role }
+cli-inspect-values = Values: { $count } of { $cells } cells
+cli-inspect-texts = Values that are texts: { $count }
+cli-inspect-status = Values with a status: { $count }
+cli-inspect-note = Note: { $note }
+indicator-kind-jsonstat = JSON-stat 2.0
+indicator-kind-pxweb = PxWeb version 1 (json)
+indicator-kind-kolada = Kolada API v3
+indicator-role-time = time
+indicator-role-geo = place
+indicator-role-metric = measure
+stats-where = { $at }: { $rule } ({ $detail })
+stats-rule-not-json = is not JSON
+stats-rule-not-data-set = holds no data set
+stats-rule-field-type = is of the wrong type
+stats-rule-missing = is missing
+stats-rule-id-size-length = id and size are not of the same length
+stats-rule-unknown-dimension = names a dimension not described under dimension
+stats-rule-category-count = has not as many categories as size says
+stats-rule-category-index = the categories' index does not give each position from 0 once
+stats-rule-value-count = has not as many values as the table has cells
+stats-rule-value-position = gives a position outside the table
+stats-rule-value-not-number = is neither a number, a text nor empty
+stats-rule-status-count = the statuses are neither one for all nor one for each value
+stats-rule-unknown-role-dimension = the role names a dimension the table does not have
+stats-rule-row-length = the row has not as many codes or values as the columns say
+stats-rule-duplicate-row = two rows give a value for the same categories

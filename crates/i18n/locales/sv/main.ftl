@@ -673,3 +673,47 @@ proposals-done-declined = Kopplingen är avböjd.
 proposals-gone = Förslaget finns inte längre: det har redan besvarats eller tagits tillbaka.
 proposals-stale = Aktiviteten har ändrats av någon annan sedan sidan visades. Se över förslagen och försök igen.
 overview-cut = Visar { $shown } av { $total }; alla finns i CSV-filen.
+cli-indicator-read = { $source } kunde inte läsas: { $detail }
+cli-indicator-file = filen ”{ $source }” kan inte läsas: { $detail }
+cli-indicator-from = okänt slag av källa ”{ $from }”: välj jsonstat, pxweb eller kolada
+cli-indicator-url = webbadresser läses inte ännu: spara svaret i en fil och ge filen
+cli-inspect-head = { $source }: { $kind }, { $tables }
+cli-inspect-tables = { $count ->
+    [one] en tabell
+   *[other] { $count } tabeller
+}
+cli-inspect-table = Tabell { $n }: { $label }
+cli-inspect-source = Källa: { $source }
+cli-inspect-updated = Uppdaterad: { $updated }
+cli-inspect-dimension = { $id }{ $label }: { $categories }{ $role }
+cli-inspect-categories = { $count ->
+    [one] en kategori
+   *[other] { $count } kategorier
+}
+cli-inspect-role = , roll: { $role }
+cli-inspect-values = Värden: { $count } av { $cells } celler
+cli-inspect-texts = Värden som är text: { $count }
+cli-inspect-status = Värden med status: { $count }
+cli-inspect-note = Anmärkning: { $note }
+indicator-kind-jsonstat = JSON-stat 2.0
+indicator-kind-pxweb = PxWeb version 1 (json)
+indicator-kind-kolada = Kolada API v3
+indicator-role-time = tid
+indicator-role-geo = plats
+indicator-role-metric = mått
+stats-where = { $at }: { $rule } ({ $detail })
+stats-rule-not-json = är inte JSON
+stats-rule-not-data-set = innehåller ingen datamängd
+stats-rule-field-type = har fel typ
+stats-rule-missing = saknas
+stats-rule-id-size-length = id och size är inte lika långa
+stats-rule-unknown-dimension = namnger en dimension som inte beskrivs under dimension
+stats-rule-category-count = har inte så många kategorier som size säger
+stats-rule-category-index = kategoriernas index ger inte varje plats från 0 en gång
+stats-rule-value-count = har inte så många värden som tabellen har celler
+stats-rule-value-position = anger en plats utanför tabellen
+stats-rule-value-not-number = är varken ett tal, en text eller tomt
+stats-rule-status-count = statusarna är varken en för alla eller en för varje värde
+stats-rule-unknown-role-dimension = rollen namnger en dimension som tabellen inte har
+stats-rule-row-length = raden har inte så många koder eller värden som kolumnerna säger
+stats-rule-duplicate-row = två rader ger värde för samma kategorier

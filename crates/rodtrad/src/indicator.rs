@@ -1,0 +1,131 @@
+//! `rodtrad indicator inspect SOURCE`: what a statistics file holds (its kind, each table's
+//! dimensions with their sizes and roles, how many values, notes), or exit 1 saying what is
+//! wrong and where. It imports nothing.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rodtrad_i18n::Lang;
+use rodtrad_stats::{Kind, ReadError, Role, Table};
+
+use crate::cli::IndicatorCommand;
+use crate::error::CliError;
+
+/// `rodtrad indicator ...`: what the command found, in words.
+pub fn run(command: &IndicatorCommand, lang: Lang) -> Result<String, CliError> {
+    let IndicatorCommand::Inspect { source, from } = command;
+    let from = match from {
+        Some(code) => Some(Kind::parse(code).ok_or_else(|| {
+            CliError::message("cli-indicator-from", vec![("from", code.clone())])
+        })?),
+        None => None,
+    };
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return Err(CliError::message("cli-indicator-url", Vec::new()));
+    }
+    let bytes = std::fs::read(Path::new(source)).map_err(|e| {
+        CliError::message(
+            "cli-indicator-file",
+            vec![("source", source.clone()), ("detail", e.to_string())],
+        )
+    })?;
+    let (kind, tables) = rodtrad_stats::read(&bytes, from).map_err(|e| {
+        CliError::message(
+            "cli-indicator-read",
+            vec![("source", source.clone()), ("detail", refusal(&e, lang))],
+        )
+    })?;
+    Ok(describe(source, kind, &tables, lang))
+}
+
+/// A reader's refusal in the user's language: where, the rule, and what was found.
+pub fn refusal(e: &ReadError, lang: Lang) -> String {
+    let at = if e.at.is_empty() {
+        "—".to_owned()
+    } else {
+        e.at.clone()
+    };
+    lang.format(
+        "stats-where",
+        &[
+            ("at", at),
+            ("rule", lang.text(&format!("stats-rule-{}", e.rule.code()))),
+            ("detail", e.detail.clone()),
+        ],
+    )
+}
+
+fn describe(source: &str, kind: Kind, tables: &[Table], lang: Lang) -> String {
+    let mut out = lang.format(
+        "cli-inspect-head",
+        &[
+            ("source", source.to_owned()),
+            (
+                "kind",
+                lang.text(&format!("indicator-kind-{}", kind.code())),
+            ),
+            ("tables", lang.count("cli-inspect-tables", tables.len())),
+        ],
+    );
+    for (n, t) in tables.iter().enumerate() {
+        let mut line = |key: &str, args: &[(&str, String)]| {
+            let _ = write!(out, "\n{}", lang.format(key, args));
+        };
+        let label = t.label.clone().unwrap_or_else(|| "—".into());
+        line(
+            "cli-inspect-table",
+            &[("n", (n + 1).to_string()), ("label", label)],
+        );
+        if let Some(s) = &t.source {
+            line("cli-inspect-source", &[("source", s.clone())]);
+        }
+        if let Some(u) = &t.updated {
+            line("cli-inspect-updated", &[("updated", u.clone())]);
+        }
+        for d in &t.dimensions {
+            let role = d.role.map_or_else(String::new, |r| {
+                let name = match r {
+                    Role::Time => "indicator-role-time",
+                    Role::Geo => "indicator-role-geo",
+                    Role::Metric => "indicator-role-metric",
+                };
+                lang.format("cli-inspect-role", &[("role", lang.text(name))])
+            });
+            let label = d
+                .label
+                .as_ref()
+                .filter(|l| **l != d.id)
+                .map_or_else(String::new, |l| format!(" ({l})"));
+            line(
+                "cli-inspect-dimension",
+                &[
+                    ("id", format!("  {}", d.id)),
+                    ("label", label),
+                    (
+                        "categories",
+                        lang.count("cli-inspect-categories", d.categories.len()),
+                    ),
+                    ("role", role),
+                ],
+            );
+        }
+        line(
+            "cli-inspect-values",
+            &[
+                ("count", t.count().to_string()),
+                ("cells", t.values.len().to_string()),
+            ],
+        );
+        if !t.texts.is_empty() {
+            line("cli-inspect-texts", &[("count", t.texts.len().to_string())]);
+        }
+        let with_status = t.status.iter().filter(|s| s.is_some()).count();
+        if with_status > 0 {
+            line("cli-inspect-status", &[("count", with_status.to_string())]);
+        }
+        for note in &t.notes {
+            line("cli-inspect-note", &[("note", note.clone())]);
+        }
+    }
+    out
+}
