@@ -99,9 +99,10 @@ pub enum IndicatorCommand {
     /// and roles, how many values, its notes; or what is wrong with it and where. Imports
     /// nothing.
     Inspect {
-        /// The file: JSON-stat 2.0, PxWeb version 1's json, or a page of Kolada's API v3.
+        /// The file: JSON-stat 2.0, PxWeb version 1's json, a page of Kolada's API v3, or CSV.
         source: String,
-        /// The kind, when it should not be told from the content: jsonstat, pxweb or kolada.
+        /// The kind, when it should not be told from the content: jsonstat, pxweb, kolada or
+        /// csv.
         #[arg(long)]
         from: Option<String>,
     },

@@ -767,6 +767,23 @@ fn indicator_inspect_says_what_a_statistics_file_holds() {
         "{said}"
     );
     assert!(said.contains("Values: 63 of 63 cells"), "{said}");
+    // CSV as an office writes it: semicolons, a decimal comma, Windows-1252.
+    let csv = dir.path().join("andel.csv");
+    std::fs::write(
+        &csv,
+        b"\xc5r;Kommun;V\xe4rde\n2023;1880;45,5\n2024;1880;..\n",
+    )
+    .expect("write");
+    let out = rodtrad(
+        &["indicator", "inspect", csv.to_str().expect("path")],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("CSV, en tabell"), "{said}");
+    assert!(said.contains("  År: 2 kategorier, roll: tid"), "{said}");
+    assert!(said.contains("Värden: 1 av 2 celler"), "{said}");
+    assert!(said.contains("Värden med status: 1"), "{said}");
 }
 
 #[test]

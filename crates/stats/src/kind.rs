@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::{ReadError, Rule, Table, jsonstat, kolada, pxweb};
+use crate::{ReadError, Rule, Table, csv, jsonstat, kolada, pxweb};
 
 /// The kinds of source there is a reader for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,10 +10,11 @@ pub enum Kind {
     JsonStat,
     PxWeb,
     Kolada,
+    Csv,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::JsonStat, Kind::PxWeb, Kind::Kolada];
+    pub const ALL: [Kind; 4] = [Kind::JsonStat, Kind::PxWeb, Kind::Kolada, Kind::Csv];
 
     /// How `--from` and messages name it.
     pub fn code(self) -> &'static str {
@@ -21,6 +22,7 @@ impl Kind {
             Kind::JsonStat => "jsonstat",
             Kind::PxWeb => "pxweb",
             Kind::Kolada => "kolada",
+            Kind::Csv => "csv",
         }
     }
 
@@ -29,10 +31,14 @@ impl Kind {
     }
 
     /// The kind of a source, from what it holds: JSON-stat's `class` or `dimension`, PxWeb
-    /// version 1's `columns` and `data`, Kolada's `values` of key figures. `None` when it is
-    /// none of them.
+    /// version 1's `columns` and `data`, Kolada's `values` of key figures; what is not JSON is
+    /// taken for CSV. `None` when it is JSON of none of these kinds.
     pub fn detect(bytes: &[u8]) -> Option<Kind> {
-        let v: Value = serde_json::from_slice(bytes).ok()?;
+        let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
+            let start = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            // JSON that does not parse is said as such, not read as CSV.
+            return (!matches!(start, Some(b'{' | b'['))).then_some(Kind::Csv);
+        };
         let o = v.as_object()?;
         if o.contains_key("columns") && o.contains_key("data") {
             return Some(Kind::PxWeb);
@@ -56,6 +62,7 @@ impl Kind {
             Kind::JsonStat => jsonstat::read(bytes),
             Kind::PxWeb => pxweb::read(bytes).map(|t| vec![t]),
             Kind::Kolada => kolada::read(&[bytes.to_vec()]).map(|t| vec![t]),
+            Kind::Csv => csv::read(bytes, &csv::Columns::default()).map(|t| vec![t]),
         }
     }
 }
@@ -65,7 +72,7 @@ pub fn read(bytes: &[u8], from: Option<Kind>) -> Result<(Kind, Vec<Table>), Read
     let kind = match from.or_else(|| Kind::detect(bytes)) {
         Some(kind) => kind,
         None if serde_json::from_slice::<Value>(bytes).is_err() => {
-            // Not JSON: say where, as the JSON-stat reader does.
+            // JSON that does not parse: say where, as the JSON-stat reader does.
             return jsonstat::read(bytes).map(|t| (Kind::JsonStat, t));
         }
         None => {
