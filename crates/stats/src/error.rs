@@ -33,6 +33,9 @@ pub enum Rule {
     RowLength,
     /// Two rows give a value for the same categories.
     DuplicateRow,
+    /// A dimension, or a category, that is not what an indicator's values are by: a second
+    /// measure, a period or sex not written in any form known.
+    Unmapped,
 }
 
 impl Rule {
@@ -54,6 +57,7 @@ impl Rule {
             Rule::UnknownRoleDimension => "unknown-role-dimension",
             Rule::RowLength => "row-length",
             Rule::DuplicateRow => "duplicate-row",
+            Rule::Unmapped => "unmapped",
         }
     }
 }

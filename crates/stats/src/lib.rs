@@ -11,6 +11,7 @@ mod error;
 pub mod jsonstat;
 mod kind;
 pub mod kolada;
+pub mod observe;
 pub mod pxweb;
 mod rows;
 mod table;

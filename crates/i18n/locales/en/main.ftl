@@ -718,3 +718,4 @@ stats-rule-status-count = the statuses are neither one for all nor one for each 
 stats-rule-unknown-role-dimension = the role names a dimension the table does not have
 stats-rule-row-length = the row has not as many codes or values as the columns say
 stats-rule-duplicate-row = two rows give a value for the same categories
+stats-rule-unmapped = is neither time, area, sex nor age that an indicator can hold values by

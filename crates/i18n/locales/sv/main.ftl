@@ -718,3 +718,4 @@ stats-rule-status-count = statusarna är varken en för alla eller en för varje
 stats-rule-unknown-role-dimension = rollen namnger en dimension som tabellen inte har
 stats-rule-row-length = raden har inte så många koder eller värden som kolumnerna säger
 stats-rule-duplicate-row = två rader ger värde för samma kategorier
+stats-rule-unmapped = är varken tid, område, kön eller ålder som ett mått kan ha värden efter
