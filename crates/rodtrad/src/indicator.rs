@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use rodtrad_i18n::Lang;
+use rodtrad_stats::observe::{Mapping, observations};
 use rodtrad_stats::{Kind, ReadError, Role, Table};
 
 use crate::cli::IndicatorCommand;
@@ -126,6 +127,31 @@ fn describe(source: &str, kind: Kind, tables: &[Table], lang: Lang) -> String {
         for note in &t.notes {
             line("cli-inspect-note", &[("note", note.clone())]);
         }
+        line_as_indicator(&mut out, t, lang);
     }
     out
+}
+
+/// How the table reads as an indicator's values: which dimension is the time, the area, sex
+/// and age, and how many values; or why it does not.
+fn line_as_indicator(out: &mut String, t: &Table, lang: Lang) {
+    let read = Mapping::detect(t).and_then(|m| observations(t, &m).map(|o| (m, o.len())));
+    let said = match read {
+        Ok((m, count)) => {
+            let id =
+                |d: Option<usize>| d.map_or_else(|| "—".to_owned(), |d| t.dimensions[d].id.clone());
+            lang.format(
+                "cli-inspect-mapping",
+                &[
+                    ("period", id(Some(m.period))),
+                    ("area", id(m.area)),
+                    ("sex", id(m.sex)),
+                    ("age", id(m.age)),
+                    ("count", count.to_string()),
+                ],
+            )
+        }
+        Err(e) => lang.format("cli-inspect-unmapped", &[("why", refusal(&e, lang))]),
+    };
+    let _ = write!(out, "\n{said}");
 }

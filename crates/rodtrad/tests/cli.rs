@@ -745,6 +745,7 @@ fn indicator_inspect_says_what_a_statistics_file_holds() {
         "  ContentsCode (tabellinnehåll): en kategori, roll: mått",
         "  Tid (månad): 4 kategorier, roll: tid",
         "Värden: 2772 av 2772 celler",
+        "Som ett måtts värden: tid Tid, område Region, kön Kon, ålder Alder; 2772 värden",
     ] {
         assert!(said.contains(line), "{line}:\n{said}");
     }
@@ -767,6 +768,12 @@ fn indicator_inspect_says_what_a_statistics_file_holds() {
         "{said}"
     );
     assert!(said.contains("Values: 63 of 63 cells"), "{said}");
+    assert!(
+        said.contains(
+            "As an indicator's values: time period, area municipality, sex gender, age —; 63 values"
+        ),
+        "{said}"
+    );
     // CSV as an office writes it: semicolons, a decimal comma, Windows-1252.
     let csv = dir.path().join("andel.csv");
     std::fs::write(

@@ -719,3 +719,5 @@ stats-rule-unknown-role-dimension = the role names a dimension the table does no
 stats-rule-row-length = the row has not as many codes or values as the columns say
 stats-rule-duplicate-row = two rows give a value for the same categories
 stats-rule-unmapped = is neither time, area, sex nor age that an indicator can hold values by
+cli-inspect-mapping = As an indicator's values: time { $period }, area { $area }, sex { $sex }, age { $age }; { $count } values
+cli-inspect-unmapped = Cannot be read as an indicator's values: { $why }

@@ -719,3 +719,5 @@ stats-rule-unknown-role-dimension = rollen namnger en dimension som tabellen int
 stats-rule-row-length = raden har inte så många koder eller värden som kolumnerna säger
 stats-rule-duplicate-row = två rader ger värde för samma kategorier
 stats-rule-unmapped = är varken tid, område, kön eller ålder som ett mått kan ha värden efter
+cli-inspect-mapping = Som ett måtts värden: tid { $period }, område { $area }, kön { $sex }, ålder { $age }; { $count } värden
+cli-inspect-unmapped = Kan inte läsas som ett måtts värden: { $why }
