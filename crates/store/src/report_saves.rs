@@ -87,7 +87,9 @@ impl Store {
             Err(oneshot::error::TryRecvError::Closed) => return Err(lost()),
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
-        let batch = self.waiting.take();
+        // A save whose request went away while it waited is not written later by surprise.
+        let mut batch = self.waiting.take();
+        batch.retain(|(_, answer)| !answer.is_closed());
         let store = self.clone();
         let written = tokio::spawn(async move {
             let _turn = turn;
