@@ -36,7 +36,18 @@ pub fn run(command: &IndicatorCommand, lang: Lang) -> Result<String, CliError> {
             vec![("source", source.clone()), ("detail", refusal(&e, lang))],
         )
     })?;
-    Ok(describe(source, kind, &tables, lang))
+    let mut said = describe(source, kind, &tables, lang);
+    // A page of Kolada's answer says where the next one is: the file holds only the first.
+    if kind == Kind::Kolada {
+        if let Ok(Some(next)) = rodtrad_stats::kolada::next_url(&bytes) {
+            let _ = write!(
+                said,
+                "\n{}",
+                lang.format("cli-inspect-more-pages", &[("url", next)])
+            );
+        }
+    }
+    Ok(said)
 }
 
 /// A reader's refusal in the user's language: where, the rule, and what was found.

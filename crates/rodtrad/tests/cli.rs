@@ -774,6 +774,27 @@ fn indicator_inspect_says_what_a_statistics_file_holds() {
         ),
         "{said}"
     );
+    // A page of several: the next one named.
+    let page = dir.path().join("sida.json");
+    std::fs::write(
+        &page,
+        r#"{"values": [{"kpi": "N00945", "municipality": "1880", "period": 2024,
+            "values": [{"gender": "T", "status": "", "value": 1.5, "count": 1}]}],
+            "count": 1, "next_url": "https://api.kolada.se/v3/data/kpi/N00945?page=2"}"#,
+    )
+    .expect("write");
+    let out = rodtrad(
+        &["indicator", "inspect", page.to_str().expect("path")],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "Filen är en sida av flera; nästa: https://api.kolada.se/v3/data/kpi/N00945?page=2"
+        ),
+        "{}",
+        stdout(&out)
+    );
     // CSV as an office writes it: semicolons, a decimal comma, Windows-1252.
     let csv = dir.path().join("andel.csv");
     std::fs::write(

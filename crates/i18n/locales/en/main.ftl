@@ -721,3 +721,4 @@ stats-rule-duplicate-row = two rows give a value for the same categories
 stats-rule-unmapped = is neither time, area, sex nor age that an indicator can hold values by
 cli-inspect-mapping = As an indicator's values: time { $period }, area { $area }, sex { $sex }, age { $age }; { $count } values
 cli-inspect-unmapped = Cannot be read as an indicator's values: { $why }
+cli-inspect-more-pages = The file is one page of several; the next: { $url }

@@ -721,3 +721,4 @@ stats-rule-duplicate-row = två rader ger värde för samma kategorier
 stats-rule-unmapped = är varken tid, område, kön eller ålder som ett mått kan ha värden efter
 cli-inspect-mapping = Som ett måtts värden: tid { $period }, område { $area }, kön { $sex }, ålder { $age }; { $count } värden
 cli-inspect-unmapped = Kan inte läsas som ett måtts värden: { $why }
+cli-inspect-more-pages = Filen är en sida av flera; nästa: { $url }
