@@ -81,3 +81,14 @@ impl ReadError {
         }
     }
 }
+
+/// The JSON of `bytes`, or where it breaks (after `place`, such as `page 2, `).
+pub(crate) fn json(bytes: &[u8], place: &str) -> Result<serde_json::Value, ReadError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ReadError::new(
+            Rule::NotJson,
+            format!("{place}line {}, column {}", e.line(), e.column()),
+            e.to_string(),
+        )
+    })
+}

@@ -14,14 +14,7 @@ use crate::{Category, Dimension, ReadError, Role, Rule, Table, Unit};
 
 /// Every data set in `bytes`.
 pub fn read(bytes: &[u8]) -> Result<Vec<Table>, ReadError> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ReadError::new(
-            Rule::NotJson,
-            format!("line {}, column {}", e.line(), e.column()),
-            e.to_string(),
-        )
-    })?;
-    read_value(&v)
+    read_value(&crate::error::json(bytes, "")?)
 }
 
 /// Every data set in a JSON value already parsed.
@@ -65,14 +58,11 @@ fn collection(o: &Map<String, Value>) -> Result<Vec<Table>, ReadError> {
             out.push(dataset(item, &format!("link.item[{i}]"))?);
         }
     }
-    if out.is_empty() {
-        return Err(ReadError::new(
-            Rule::NotDataSet,
-            "link.item",
-            "the collection embeds no data set with values",
-        ));
-    }
-    Ok(out)
+    found(
+        out,
+        "link.item",
+        "the collection embeds no data set with values",
+    )
 }
 
 /// A bundle: data sets by name, as version 1 wrote them.
@@ -87,14 +77,15 @@ fn bundle(o: &Map<String, Value>) -> Result<Vec<Table>, ReadError> {
             out.push(table);
         }
     }
-    if out.is_empty() {
-        return Err(ReadError::new(
-            Rule::NotDataSet,
-            "",
-            "no \"class\", and no data set in the object",
-        ));
+    found(out, "", "no \"class\", and no data set in the object")
+}
+
+/// The data sets found, or `NotDataSet` with `why` when there are none.
+fn found(tables: Vec<Table>, at: &str, why: &str) -> Result<Vec<Table>, ReadError> {
+    if tables.is_empty() {
+        return Err(ReadError::new(Rule::NotDataSet, at, why));
     }
-    Ok(out)
+    Ok(tables)
 }
 
 fn path(at: &str, field: &str) -> String {

@@ -34,11 +34,14 @@ impl Kind {
     /// version 1's `columns` and `data`, Kolada's `values` of key figures; what is not JSON is
     /// taken for CSV. `None` when it is JSON of none of these kinds.
     pub fn detect(bytes: &[u8]) -> Option<Kind> {
-        let Ok(v) = serde_json::from_slice::<Value>(bytes) else {
-            let start = bytes.iter().find(|b| !b.is_ascii_whitespace());
-            // JSON that does not parse is said as such, not read as CSV.
-            return (!matches!(start, Some(b'{' | b'['))).then_some(Kind::Csv);
-        };
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(v) => Kind::of_json(&v),
+            Err(_) => looks_like_csv(bytes).then_some(Kind::Csv),
+        }
+    }
+
+    /// The kind of a JSON source: JSON-stat, PxWeb version 1 or Kolada, or `None`.
+    fn of_json(v: &Value) -> Option<Kind> {
         let o = v.as_object()?;
         if o.contains_key("columns") && o.contains_key("data") {
             return Some(Kind::PxWeb);
@@ -59,29 +62,48 @@ impl Kind {
     /// The tables of a source of this kind.
     pub fn read(self, bytes: &[u8]) -> Result<Vec<Table>, ReadError> {
         match self {
-            Kind::JsonStat => jsonstat::read(bytes),
-            Kind::PxWeb => pxweb::read(bytes).map(|t| vec![t]),
-            Kind::Kolada => kolada::read(&[bytes.to_vec()]).map(|t| vec![t]),
             Kind::Csv => csv::read(bytes, &csv::Columns::default()).map(|t| vec![t]),
+            _ => self.read_json(&crate::error::json(bytes, "")?),
+        }
+    }
+
+    fn read_json(self, v: &Value) -> Result<Vec<Table>, ReadError> {
+        match self {
+            Kind::JsonStat => jsonstat::read_value(v),
+            Kind::PxWeb => pxweb::read_value(v).map(|t| vec![t]),
+            Kind::Kolada => kolada::read_values(std::slice::from_ref(v)).map(|t| vec![t]),
+            Kind::Csv => Err(ReadError::new(Rule::NotDataSet, "", "JSON, not CSV")),
         }
     }
 }
 
-/// The tables of a source, of the kind `from` says or the one it is told to be.
+/// Whether what does not parse as JSON is to be read as CSV: JSON that is broken (it starts
+/// as JSON does) is said as such, not read as CSV.
+fn looks_like_csv(bytes: &[u8]) -> bool {
+    let start = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    !matches!(start, Some(b'{' | b'['))
+}
+
+/// The tables of a source, of the kind `from` says or the one it is told to be; JSON is
+/// parsed once, for telling the kind and for reading it.
 pub fn read(bytes: &[u8], from: Option<Kind>) -> Result<(Kind, Vec<Table>), ReadError> {
-    let kind = match from.or_else(|| Kind::detect(bytes)) {
-        Some(kind) => kind,
-        None if serde_json::from_slice::<Value>(bytes).is_err() => {
-            // JSON that does not parse: say where, as the JSON-stat reader does.
-            return jsonstat::read(bytes).map(|t| (Kind::JsonStat, t));
+    if from == Some(Kind::Csv) {
+        return Ok((Kind::Csv, Kind::Csv.read(bytes)?));
+    }
+    let v = match crate::error::json(bytes, "") {
+        Ok(v) => v,
+        Err(_) if from.is_none() && looks_like_csv(bytes) => {
+            return Ok((Kind::Csv, Kind::Csv.read(bytes)?));
         }
-        None => {
-            return Err(ReadError::new(
-                Rule::NotDataSet,
-                "",
-                "JSON, but neither JSON-stat, PxWeb nor Kolada",
-            ));
-        }
+        // Broken JSON, or a kind of JSON said: where it breaks.
+        Err(e) => return Err(e),
     };
-    Ok((kind, kind.read(bytes)?))
+    let kind = from.or_else(|| Kind::of_json(&v)).ok_or_else(|| {
+        ReadError::new(
+            Rule::NotDataSet,
+            "",
+            "JSON, but neither JSON-stat, PxWeb nor Kolada",
+        )
+    })?;
+    Ok((kind, kind.read_json(&v)?))
 }

@@ -10,13 +10,7 @@ use crate::rows::{Found, Gathered, table};
 use crate::{ReadError, Role, Rule, Table};
 
 fn parse(page: &[u8], n: usize) -> Result<Value, ReadError> {
-    serde_json::from_slice(page).map_err(|e| {
-        ReadError::new(
-            Rule::NotJson,
-            format!("page {n}, line {}, column {}", e.line(), e.column()),
-            e.to_string(),
-        )
-    })
+    crate::error::json(page, &format!("page {n}, "))
 }
 
 /// Where the page after this one is, if there is one.
@@ -30,13 +24,22 @@ pub fn next_url(page: &[u8]) -> Result<Option<String>, ReadError> {
 
 /// One table of the values of every page.
 pub fn read(pages: &[Vec<u8>]) -> Result<Table, ReadError> {
+    let pages = pages
+        .iter()
+        .enumerate()
+        .map(|(n, p)| parse(p, n + 1))
+        .collect::<Result<Vec<_>, _>>()?;
+    read_values(&pages)
+}
+
+/// One table of the values of every page, already parsed.
+pub fn read_values(pages: &[Value]) -> Result<Table, ReadError> {
     let mut kpi = Gathered::new("kpi", None, None);
     let mut area = Gathered::new("municipality", None, Some(Role::Geo));
     let mut period = Gathered::new("period", None, Some(Role::Time));
     let mut gender = Gathered::new("gender", None, None);
     let mut found = Vec::new();
-    for (n, page) in pages.iter().enumerate() {
-        let v = parse(page, n + 1)?;
+    for (n, v) in pages.iter().enumerate() {
         let page_at = format!("page {}", n + 1);
         let values = v
             .get("values")

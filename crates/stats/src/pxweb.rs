@@ -12,13 +12,11 @@ use crate::{ReadError, Role, Rule, Table};
 
 /// The table of one answer.
 pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ReadError::new(
-            Rule::NotJson,
-            format!("line {}, column {}", e.line(), e.column()),
-            e.to_string(),
-        )
-    })?;
+    read_value(&crate::error::json(bytes, "")?)
+}
+
+/// The table of one answer already parsed.
+pub fn read_value(v: &Value) -> Result<Table, ReadError> {
     let field = |name: &str| -> Result<&Vec<Value>, ReadError> {
         v.get(name)
             .ok_or_else(|| ReadError::new(Rule::Missing, name, "missing"))?
@@ -94,7 +92,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, ReadError> {
     let mut dimensions = keys;
     dimensions.push(measures);
     let mut t = table(dimensions, found)?;
-    describe(&v, &mut t);
+    describe(v, &mut t);
     Ok(t)
 }
 

@@ -509,21 +509,25 @@ fn follow_up_row(ids: &Ids, i: usize, f: &d::FollowUp) -> Wanted {
 fn report_row(ids: &Ids, i: usize, r: &d::Report) -> Option<Wanted> {
     let round = ids.follow_ups.get(&r.round).copied()?;
     let activity = ids.activities.get(&r.activity).copied()?;
-    Some((
-        vec![round.into(), activity.into()],
-        vec![
-            r.state.code().into(),
-            Val::from(r.status.map(Vocabulary::code)),
-            Val::from(r.done.clone()),
-            Val::from(r.results.clone()),
-            Val::from(r.next_steps.clone()),
-            Val::from(r.obstacles.clone()),
-            date(r.worked.start),
-            date(r.worked.end),
-            Val::from(r.comment.clone()),
-            pos(i),
-        ],
-    ))
+    let mut values = report_values(r);
+    values.push(pos(i));
+    Some((vec![round.into(), activity.into()], values))
+}
+
+/// What a report's row says, in the columns' order from `state` to `comment` (before its
+/// position): the same for an import and for a report's own save (`report_saves.rs`).
+pub(crate) fn report_values(r: &d::Report) -> Vec<Val> {
+    vec![
+        r.state.code().into(),
+        Val::from(r.status.map(Vocabulary::code)),
+        Val::from(r.done.clone()),
+        Val::from(r.results.clone()),
+        Val::from(r.next_steps.clone()),
+        Val::from(r.obstacles.clone()),
+        date(r.worked.start),
+        date(r.worked.end),
+        Val::from(r.comment.clone()),
+    ]
 }
 
 fn partner_rows(ids: &Ids, report: i64, r: &d::Report) -> Vec<Wanted> {

@@ -19,11 +19,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use rodtrad_domain::{
-    Action, FieldChange, ItemKey, ItemKind, PartialDate, Report, RoundState, Vocabulary, changes,
+    Action, FieldChange, ItemKey, ItemKind, Report, RoundState, Vocabulary, changes,
 };
 use sqlx::{AnyConnection, Row};
 use tokio::sync::oneshot;
 
+use crate::import::report_values;
 use crate::record::{Actor, SaveError, revision};
 use crate::sql::{Val, bind, rows_per_statement, tuples};
 use crate::{Store, StoreError};
@@ -454,7 +455,6 @@ async fn write_rows(
     now: &[(usize, Rows)],
     position: &mut i64,
 ) -> sqlx::Result<()> {
-    let date = |d: Option<PartialDate>| Val::from(d.map(|d| d.to_string()));
     let rows: Vec<Vec<Val>> = now
         .iter()
         .map(|(i, ids)| {
@@ -463,20 +463,10 @@ async fn write_rows(
             if saves[*i].before.is_none() {
                 *position += 1;
             }
-            vec![
-                Val::from(ids.round),
-                Val::from(ids.activity),
-                r.state.code().into(),
-                Val::from(r.status.map(Vocabulary::code)),
-                Val::from(r.done.as_deref()),
-                Val::from(r.results.as_deref()),
-                Val::from(r.next_steps.as_deref()),
-                Val::from(r.obstacles.as_deref()),
-                date(r.worked.start),
-                date(r.worked.end),
-                Val::from(r.comment.as_deref()),
-                Val::from(at),
-            ]
+            let mut row = vec![Val::from(ids.round), Val::from(ids.activity)];
+            row.extend(report_values(r));
+            row.push(Val::from(at));
+            row
         })
         .collect();
     // A report saved again keeps its place; only what it says changes.
@@ -556,5 +546,63 @@ fn refused(e: sqlx::Error) -> SaveError {
             SaveError::Conflict(d.message().to_owned())
         }
         e => SaveError::from(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rodtrad_domain::{ItemKey, Report, RoundState, Slug};
+
+    use super::ReportSave;
+    use crate::{Actor, Store};
+
+    #[tokio::test]
+    async fn a_save_whose_request_went_away_is_not_written_by_a_later_batch() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let url = format!("sqlite:{}", dir.path().join("t.db").display());
+        let store = Store::open(&url).await.expect("open");
+        let orebro = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro");
+        let mut set = rodtrad_format::parse_dir(&orebro).expect("the Örebro set");
+        let mut round = set.follow_ups[0].clone();
+        round.id = Slug::parse("omgang").expect("slug");
+        round.state = RoundState::Open;
+        set.follow_ups.push(round.clone());
+        store
+            .import(&set, &Actor::command_line(), 1)
+            .await
+            .expect("import");
+        let save = |a: &Slug| ReportSave {
+            actor: Actor::command_line(),
+            at: 2,
+            before: None,
+            report: Report::empty(round.id.clone(), a.clone()),
+            based_on: 0,
+        };
+        let (gone, kept) = (&set.activities[0].id, &set.activities[1].id);
+        // Another writer holds the turn while the first save waits for it; then its request
+        // goes away.
+        let turn = store.turn.clone().lock_owned().await;
+        let waiting = tokio::spawn({
+            let (store, save) = (store.clone(), save(gone));
+            async move { store.save_report(save).await }
+        });
+        while store.waiting.0.lock().expect("lock").is_empty() {
+            tokio::task::yield_now().await;
+        }
+        waiting.abort();
+        assert!(waiting.await.is_err(), "the request went away");
+        drop(turn);
+        let saved = store.save_report(save(kept)).await.expect("saved");
+        assert_eq!(saved.revision, 1);
+        let (kept, gone) = (
+            ItemKey::report(&round.id, kept),
+            ItemKey::report(&round.id, gone),
+        );
+        assert_eq!(store.revision(&kept).await.expect("revision"), 1);
+        assert_eq!(
+            store.revision(&gone).await.expect("revision"),
+            0,
+            "not written later"
+        );
     }
 }
