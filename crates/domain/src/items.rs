@@ -25,13 +25,14 @@ pub enum ItemKind {
     FollowUp,
     /// An activity's report in a follow-up round: its key names the round as its scope.
     Report,
+    Indicator,
     /// A person's account and roles: not part of a data set, but on record all the same.
     Account,
 }
 
 impl ItemKind {
     /// The kinds of a data set's items, in the order they are written.
-    pub const DATA: [ItemKind; 7] = [
+    pub const DATA: [ItemKind; 8] = [
         Self::Organisation,
         Self::Perspective,
         Self::Strategy,
@@ -39,8 +40,9 @@ impl ItemKind {
         Self::Activity,
         Self::FollowUp,
         Self::Report,
+        Self::Indicator,
     ];
-    pub const ALL: [ItemKind; 8] = [
+    pub const ALL: [ItemKind; 9] = [
         Self::Organisation,
         Self::Perspective,
         Self::Strategy,
@@ -48,6 +50,7 @@ impl ItemKind {
         Self::Activity,
         Self::FollowUp,
         Self::Report,
+        Self::Indicator,
         Self::Account,
     ];
 
@@ -61,6 +64,7 @@ impl ItemKind {
             Self::Activity => "activity",
             Self::FollowUp => "follow_up",
             Self::Report => "report",
+            Self::Indicator => "indicator",
             Self::Account => "account",
         }
     }
@@ -224,6 +228,11 @@ impl DataSet {
                 .report(key)
                 .and_then(|r| self.activities.iter().find(|a| a.id == r.activity))
                 .map(|a| a.title.as_str()),
+            ItemKind::Indicator => self
+                .indicators
+                .iter()
+                .find(|x| &x.id == id)
+                .map(|x| x.title.as_str()),
             ItemKind::Account => None,
         }
     }
@@ -279,6 +288,13 @@ pub fn item_changes(before: &DataSet, after: &DataSet) -> Vec<ItemChange> {
         |x| &x.id,
     );
     reports(&mut out, &before.reports, &after.reports);
+    list(
+        &mut out,
+        ItemKind::Indicator,
+        &before.indicators,
+        &after.indicators,
+        |x| &x.id,
+    );
     out
 }
 
@@ -405,6 +421,7 @@ impl DataSet {
                 .and_then(|x| serde_json::to_string(x).ok()),
             ItemKind::FollowUp => one(&self.follow_ups, |x| &x.id, k),
             ItemKind::Report => self.report(key).and_then(|r| serde_json::to_string(r).ok()),
+            ItemKind::Indicator => one(&self.indicators, |x| &x.id, k),
             ItemKind::Account => None,
         }
     }
@@ -439,6 +456,7 @@ impl DataSet {
                     .iter()
                     .position(|r| r.activity == *k && r.round == *round)
             }
+            ItemKind::Indicator => find(self.indicators.iter(), |x| &x.id, k),
             ItemKind::Account => None,
         }
     }
@@ -458,6 +476,7 @@ impl DataSet {
             ItemKind::Plan => put(&mut self.plans, json, at),
             ItemKind::Activity => put_shared(&mut self.activities, json, at),
             ItemKind::FollowUp => put(&mut self.follow_ups, json, at),
+            ItemKind::Indicator => put(&mut self.indicators, json, at),
             ItemKind::Report if key.scope.is_some() => put_shared(&mut self.reports, json, at),
             ItemKind::Report | ItemKind::Account => Ok(Applied::Nothing),
         }

@@ -27,6 +27,7 @@ pub(crate) use text_serde;
 
 mod date;
 mod fields;
+mod indicators;
 mod items;
 mod model;
 mod rounds;
@@ -35,6 +36,10 @@ mod vocab;
 
 pub use date::{DateError, PartialDate, Period};
 pub use fields::{FieldChange, changes, fields};
+pub use indicators::{
+    Area, Direction, Fetch, Indicator, IndicatorSource, IndicatorValue, MAX_DECIMALS, Mark,
+    Measure, Sex, ValuePeriod,
+};
 pub use items::{Action, Applied, ItemChange, ItemKey, ItemKind, item_changes};
 pub use model::*;
 pub use rounds::{Refusal, ReportStep, frozen, open_for_reports};

@@ -30,6 +30,9 @@ pub struct DataSet {
     /// Every activity's report in every follow-up round, shared like the activities: a round
     /// of a national instance holds one for each of 100,000 activities, and a save changes one.
     pub reports: Shared<Report>,
+    /// The indicators and their links to goals; their values are kept apart (see
+    /// [`crate::IndicatorValue`]).
+    pub indicators: Vec<crate::Indicator>,
 }
 
 /// A long list of items shared between copies of the data set (see [`DataSet::activities`]).

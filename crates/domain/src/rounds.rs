@@ -153,7 +153,8 @@ impl FollowUp {
 /// The frozen copy of a published round's report: the round, and what the report shows of
 /// the data set `seen` (as visitors see it) on the day it is published: its plans, the
 /// activities that serve their goals, each with the status its report gave, the
-/// organisations and perspectives, and the round's reports. Later edits change none of it.
+/// organisations and perspectives, the round's reports, and the indicators that measure the
+/// plans' goals (their values are not copied: they are kept by period already). Later edits change none of it.
 pub fn frozen(round: &FollowUp, seen: &DataSet, reports: &crate::Shared<Report>) -> DataSet {
     let plans: HashSet<&Slug> = round.followed_plans().collect();
     let ours: Vec<Arc<Report>> = reports
@@ -191,6 +192,17 @@ pub fn frozen(round: &FollowUp, seen: &DataSet, reports: &crate::Shared<Report>)
         activities,
         follow_ups: vec![round.clone()],
         reports: ours.into_iter().collect(),
+        // What measures the plans' goals, with only those goals' baselines and targets.
+        indicators: seen
+            .indicators
+            .iter()
+            .filter(|i| i.measures.iter().any(|m| serves_ours(&m.goal)))
+            .map(|i| {
+                let mut i = i.clone();
+                i.measures.retain(|m| serves_ours(&m.goal));
+                i
+            })
+            .collect(),
     }
 }
 

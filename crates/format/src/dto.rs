@@ -382,3 +382,83 @@ pub struct SectionDto {
     pub node: Text,
     pub narrative: String,
 }
+
+/// `indicators/<id>.toml`: an indicator, its source and the goals it measures. Its values are
+/// in `indicators/<id>.csv` beside it.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDto {
+    pub id: Text,
+    pub title: String,
+    /// What is measured and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// How many decimals values are shown with, 0 to 6; 0 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<At<i64>>,
+    /// higher or lower: which is better.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceDto>,
+    /// The goals the indicator measures, each with its baseline and targets.
+    #[serde(default, skip_serializing_if = "no")]
+    pub measure: Vec<MeasureDto>,
+}
+
+/// Where an indicator's values come from: at most one of `kolada`, `pxweb`, `url`, `file`.
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDto {
+    /// Who publishes the values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// A Kolada key figure's id (`N00945`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kolada: Option<Text>,
+    /// A PxWeb table's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pxweb: Option<Text>,
+    /// The JSON query posted to a PxWeb version 1 table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<Text>,
+    /// Any address answering JSON-stat or CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Text>,
+    /// A file, by the name people know it by; imported by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Text>,
+}
+
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDto {
+    /// A goal reference, `plan-id/node-id`.
+    pub goal: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<MarkDto>,
+    #[serde(default, skip_serializing_if = "no")]
+    pub target: Vec<MarkDto>,
+}
+
+/// A baseline or a target: a value at a period, for an area and a group.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkDto {
+    pub value: At<f64>,
+    /// A year (`"2030"`), a span (`"2021–2024"`), a half-year (`"2030H1"`), a quarter
+    /// (`"2030Q1"`) or a month (`"2030-06"`).
+    pub period: Text,
+    /// `riket`, a county (`18`), a municipality (`1880`) or another area's code; left out: the
+    /// data set's county.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<Text>,
+    /// all, women or men; all when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Text>,
+    /// The age group as the source codes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
+}

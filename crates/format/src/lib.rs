@@ -15,7 +15,7 @@ mod write;
 
 use std::path::Path;
 
-pub use check::Known;
+pub use check::{Known, Values, read_values, write_values};
 pub use problem::{Arg, Diagnostic, EntityKind, Problem};
 use rodtrad_domain::DataSet;
 pub use source::{SourceFile, read_dir};
@@ -29,11 +29,29 @@ pub fn parse(files: Vec<SourceFile>) -> Result<DataSet, Vec<Diagnostic>> {
     parse_part(files, &check::Whole)
 }
 
+/// Reads and checks the files of a data set as [`parse`] does, and gives the indicators'
+/// values (`indicators/<id>.csv`) beside the data set, which never holds them.
+pub fn parse_with_values(files: Vec<SourceFile>) -> Result<(DataSet, Values), Vec<Diagnostic>> {
+    parse_checked(files, &check::Whole)
+}
+
+/// Reads and checks a data set's directory as [`parse_with_values`] does.
+pub fn parse_dir_with_values(dir: &Path) -> Result<(DataSet, Values), Vec<Diagnostic>> {
+    parse_with_values(read_dir(dir).map_err(|d| vec![d])?)
+}
+
 /// Reads and checks the files of a part of a data set (written by [`write`]) by the same rules
 /// and with the same messages as [`parse`], judging its references and the uniqueness of its
 /// ids against the rest of the data set, which `known` answers for. What an edit touches is
 /// checked so, at the cost of what it touches rather than of the whole data set.
 pub fn parse_part(files: Vec<SourceFile>, known: &dyn Known) -> Result<DataSet, Vec<Diagnostic>> {
+    parse_checked(files, known).map(|(set, _)| set)
+}
+
+fn parse_checked(
+    files: Vec<SourceFile>,
+    known: &dyn Known,
+) -> Result<(DataSet, Values), Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
     let parsed = read::read(files, &mut diagnostics);
     let set = check::check(&parsed, &mut diagnostics, known);
@@ -54,6 +72,11 @@ pub fn parse_dir(dir: &Path) -> Result<DataSet, Vec<Diagnostic>> {
 /// The files of a data set, canonical: the same data always gives the same bytes.
 pub fn write(set: &DataSet) -> Vec<SourceFile> {
     write::write(set)
+}
+
+/// The files of a data set and of its indicators' values, canonical.
+pub fn write_with_values(set: &DataSet, values: &Values) -> Vec<SourceFile> {
+    write::write_with_values(set, values)
 }
 
 /// The JSON Schema of the format's files, as pretty JSON: one definition per kind of file.
@@ -109,6 +132,11 @@ pub fn schema() -> String {
         "ReportsFile",
         "reports/<round-id>.toml",
         dto::ReportsFile::json_schema(&mut generator),
+    );
+    add(
+        "IndicatorFile",
+        "indicators/<id>.toml",
+        dto::IndicatorDto::json_schema(&mut generator),
     );
     for (name, schema) in generator.take_definitions(true) {
         defs.entry(name).or_insert(schema);

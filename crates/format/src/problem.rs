@@ -25,6 +25,7 @@ pub enum EntityKind {
     Activity,
     FollowUp,
     Report,
+    Indicator,
 }
 
 impl EntityKind {
@@ -47,6 +48,7 @@ impl EntityKind {
             Self::Activity => "kind-activity",
             Self::FollowUp => "kind-follow-up",
             Self::Report => "kind-report",
+            Self::Indicator => "kind-indicator",
         }
     }
 }
@@ -148,6 +150,45 @@ pub enum Problem {
     },
     DecisionIncomplete,
     EmptyFunding,
+    /// An indicator's period in none of the forms known.
+    BadPeriod {
+        value: String,
+    },
+    /// A value that is no number, or not a finite one.
+    BadNumber {
+        value: String,
+    },
+    /// A number outside what the field allows.
+    OutOfRange {
+        value: String,
+        min: String,
+        max: String,
+    },
+    /// An indicator's source naming more than one place to fetch from.
+    SourceKinds {
+        found: String,
+    },
+    /// A PxWeb query without a PxWeb table to post it to.
+    QueryWithoutPxWeb,
+    /// A query that is not JSON.
+    BadQuery {
+        detail: String,
+    },
+    /// A values file without a column it needs.
+    MissingColumn {
+        column: String,
+    },
+    /// A values file's column that it does not know.
+    UnknownColumn {
+        column: String,
+        expected: String,
+    },
+    /// A row of a values file with neither value nor status.
+    EmptyValue,
+    /// Two rows of a values file with the same period, area, sex and age.
+    DuplicateValue {
+        first: String,
+    },
 }
 
 impl Problem {
@@ -183,6 +224,16 @@ impl Problem {
             Self::NotAUnit { .. } => "problem-not-a-unit",
             Self::DecisionIncomplete => "problem-decision-incomplete",
             Self::EmptyFunding => "problem-empty-funding",
+            Self::BadPeriod { .. } => "problem-bad-period",
+            Self::BadNumber { .. } => "problem-bad-number",
+            Self::OutOfRange { .. } => "problem-out-of-range",
+            Self::SourceKinds { .. } => "problem-source-kinds",
+            Self::QueryWithoutPxWeb => "problem-query-without-pxweb",
+            Self::BadQuery { .. } => "problem-bad-query",
+            Self::MissingColumn { .. } => "problem-missing-column",
+            Self::UnknownColumn { .. } => "problem-unknown-column",
+            Self::EmptyValue => "problem-empty-value",
+            Self::DuplicateValue { .. } => "problem-duplicate-value",
         }
     }
 
@@ -195,7 +246,8 @@ impl Problem {
             Self::Unreadable { detail }
             | Self::Syntax { detail }
             | Self::WrongType { detail }
-            | Self::Invalid { detail } => vec![("detail", t(detail))],
+            | Self::Invalid { detail }
+            | Self::BadQuery { detail } => vec![("detail", t(detail))],
             Self::UnknownField { field, expected } => {
                 vec![("field", t(field)), ("expected", t(expected))]
             }
@@ -205,7 +257,19 @@ impl Problem {
             | Self::NotADirectory
             | Self::MissingMunicipalityCode
             | Self::DecisionIncomplete
-            | Self::EmptyFunding => vec![],
+            | Self::EmptyFunding
+            | Self::QueryWithoutPxWeb
+            | Self::EmptyValue => vec![],
+            Self::BadPeriod { value } | Self::BadNumber { value } => vec![("value", t(value))],
+            Self::OutOfRange { value, min, max } => {
+                vec![("value", t(value)), ("min", t(min)), ("max", t(max))]
+            }
+            Self::SourceKinds { found } => vec![("found", t(found))],
+            Self::MissingColumn { column } => vec![("column", t(column))],
+            Self::UnknownColumn { column, expected } => {
+                vec![("column", t(column)), ("expected", t(expected))]
+            }
+            Self::DuplicateValue { first } => vec![("first", t(first))],
             Self::UnsupportedVersion { found } => {
                 vec![("found", Text(found.to_string())), ("supported", t("1"))]
             }

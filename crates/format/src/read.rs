@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::dto::{
-    ActivitiesFile, FollowUpDto, Manifest, OrganisationsFile, PerspectivesFile, PlanDto,
-    ReportsFile, StrategyDto,
+    ActivitiesFile, FollowUpDto, IndicatorDto, Manifest, OrganisationsFile, PerspectivesFile,
+    PlanDto, ReportsFile, StrategyDto,
 };
 use crate::problem::{Diagnostic, Problem};
 use crate::source::SourceFile;
@@ -32,6 +32,9 @@ pub struct Parsed {
     pub activities: Vec<InFile<ActivitiesFile>>,
     pub follow_ups: Vec<InFile<FollowUpDto>>,
     pub reports: Vec<InFile<ReportsFile>>,
+    pub indicators: Vec<InFile<IndicatorDto>>,
+    /// The files of indicators' values (`indicators/<id>.csv`), read in `check::values`.
+    pub values: Vec<usize>,
     /// Files of the right syntax but the wrong shape, as plain tables: their ids still count,
     /// so that one missing field does not make every reference to the file "unknown".
     pub partial: Vec<InFile<(FileKind, toml::Table)>>,
@@ -51,6 +54,7 @@ pub enum FileKind {
     Activities,
     FollowUp,
     Reports,
+    Indicator,
 }
 
 pub const MANIFEST: &str = "rodtrad.toml";
@@ -61,6 +65,7 @@ pub const STRATEGIES_DIR: &str = "strategies";
 pub const PLANS_DIR: &str = "plans";
 pub const FOLLOW_UPS_DIR: &str = "follow-ups";
 pub const REPORTS_DIR: &str = "reports";
+pub const INDICATORS_DIR: &str = "indicators";
 
 /// Reads every file; a file with bad syntax or shape gives its first structural problem and is
 /// left out, so that the other files can still be read and checked.
@@ -79,14 +84,15 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
                 continue;
             }
         };
-        let in_dir = |dir: &str| {
+        let in_dir_as = |dir: &str, ext: &str| {
             file.path
                 .strip_prefix(dir)
                 .and_then(|rest| rest.strip_prefix('/'))
                 .is_some_and(|name| {
-                    !name.contains('/') && Path::new(name).extension().is_some_and(|e| e == "toml")
+                    !name.contains('/') && Path::new(name).extension().is_some_and(|e| e == ext)
                 })
         };
+        let in_dir = |dir: &str| in_dir_as(dir, "toml");
         let kind = match file.path.as_str() {
             MANIFEST => FileKind::Manifest,
             ORGANISATIONS => FileKind::Organisations,
@@ -96,6 +102,11 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
             _ if in_dir(PLANS_DIR) => FileKind::Plan,
             _ if in_dir(FOLLOW_UPS_DIR) => FileKind::FollowUp,
             _ if in_dir(REPORTS_DIR) => FileKind::Reports,
+            _ if in_dir(INDICATORS_DIR) => FileKind::Indicator,
+            _ if in_dir_as(INDICATORS_DIR, "csv") => {
+                parsed.values.push(index);
+                continue;
+            }
             _ => {
                 diagnostics.push(whole_file(file, Problem::UnknownFile));
                 continue;
@@ -111,6 +122,7 @@ pub fn read(files: Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Parsed
             FileKind::Plan => push(&mut parsed.plans, index, file, text, d),
             FileKind::FollowUp => push(&mut parsed.follow_ups, index, file, text, d),
             FileKind::Reports => push(&mut parsed.reports, index, file, text, d),
+            FileKind::Indicator => push(&mut parsed.indicators, index, file, text, d),
         };
         if !read {
             match text.parse::<toml::Table>() {

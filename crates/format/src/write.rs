@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::at::{At, DateText};
 use crate::dto;
 use crate::read::{
-    ACTIVITIES, FOLLOW_UPS_DIR, MANIFEST, ORGANISATIONS, PERSPECTIVES, PLANS_DIR, REPORTS_DIR,
-    STRATEGIES_DIR,
+    ACTIVITIES, FOLLOW_UPS_DIR, INDICATORS_DIR, MANIFEST, ORGANISATIONS, PERSPECTIVES, PLANS_DIR,
+    REPORTS_DIR, STRATEGIES_DIR,
 };
 use crate::source::SourceFile;
 
@@ -120,7 +120,69 @@ pub fn write(set: &d::DataSet) -> Vec<SourceFile> {
             }),
         ));
     }
+    for i in &set.indicators {
+        files.push(SourceFile::new(
+            format!("{INDICATORS_DIR}/{}.toml", i.id),
+            toml_text(&indicator(i)),
+        ));
+    }
     files
+}
+
+/// The files of a data set and of its indicators' values (`indicators/<id>.csv`, for each
+/// indicator that has values).
+pub fn write_with_values(set: &d::DataSet, values: &crate::Values) -> Vec<SourceFile> {
+    let mut files = write(set);
+    for (id, values) in values.iter().filter(|(_, v)| !v.is_empty()) {
+        files.push(SourceFile::new(
+            format!("{INDICATORS_DIR}/{id}.csv"),
+            crate::check::write_values(values),
+        ));
+    }
+    files
+}
+
+fn indicator(i: &d::Indicator) -> dto::IndicatorDto {
+    let mut source = i.source.as_ref().map(|s| dto::SourceDto {
+        publisher: s.publisher.clone(),
+        ..dto::SourceDto::default()
+    });
+    if let (Some(dto), Some(Some(fetch))) = (&mut source, i.source.as_ref().map(|s| &s.fetch)) {
+        match fetch {
+            d::Fetch::Kolada { kpi } => dto.kolada = Some(text(kpi)),
+            d::Fetch::PxWeb { url, query } => {
+                dto.pxweb = Some(text(url));
+                dto.query = query.as_ref().map(text);
+            }
+            d::Fetch::Url { url } => dto.url = Some(text(url)),
+            d::Fetch::File { name } => dto.file = Some(text(name)),
+        }
+    }
+    let mark = |m: &d::Mark| dto::MarkDto {
+        value: At::new(m.value),
+        period: text(m.period),
+        area: m.area.as_ref().map(text),
+        sex: (m.sex != d::Sex::All).then(|| text(m.sex)),
+        age: m.age.clone(),
+    };
+    dto::IndicatorDto {
+        id: text(&i.id),
+        title: i.title.clone(),
+        definition: i.definition.clone(),
+        unit: i.unit.clone(),
+        decimals: (i.decimals != 0).then(|| At::new(i64::from(i.decimals))),
+        direction: i.direction.map(|x| text(x.code())),
+        source,
+        measure: i
+            .measures
+            .iter()
+            .map(|m| dto::MeasureDto {
+                goal: text(&m.goal),
+                baseline: m.baseline.as_ref().map(mark),
+                target: m.targets.iter().map(mark).collect(),
+            })
+            .collect(),
+    }
 }
 
 fn period(p: &d::Period) -> dto::PeriodDto {

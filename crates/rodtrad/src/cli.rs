@@ -93,6 +93,34 @@ pub enum AuditCommand {
     Export { file: PathBuf },
 }
 
+/// How a table's dimensions are read as an indicator's: each named where telling it from roles
+/// and usual ids would guess wrong.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct MappingArgs {
+    /// The kind, when it should not be told from the content: jsonstat, pxweb, kolada or csv.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Which table of a collection or bundle to read (1 is the first).
+    #[arg(long)]
+    pub table: Option<usize>,
+    /// The dimension (its id) that is the time.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// The dimension that is the area.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// The dimension that is sex.
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// The dimension that is the age group.
+    #[arg(long)]
+    pub age: Option<String>,
+    /// The area every value is of, for a table without an area dimension (`18`, `1880`,
+    /// `riket`).
+    #[arg(long)]
+    pub area_code: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum IndicatorCommand {
     /// Say what a statistics file holds: its kind, each table's dimensions with their sizes
@@ -105,6 +133,16 @@ pub enum IndicatorCommand {
         /// csv.
         #[arg(long)]
         from: Option<String>,
+    },
+    /// Import the values of indicator ID from a file: all or nothing, values there already
+    /// replaced only where they differ (a second import of the same values changes nothing).
+    Import {
+        /// The indicator's id.
+        id: String,
+        /// The file: JSON-stat 2.0, PxWeb version 1's json, a page of Kolada's API v3, or CSV.
+        source: String,
+        #[command(flatten)]
+        mapping: MappingArgs,
     },
 }
 

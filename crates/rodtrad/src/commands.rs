@@ -8,7 +8,7 @@ use rodtrad_i18n::Lang;
 use rodtrad_store::{Backend, Changes, Store, StoreError};
 
 use crate::builtin;
-use crate::cli::{Args, AuditCommand, Command};
+use crate::cli::{Args, AuditCommand, Command, IndicatorCommand};
 use crate::error::CliError;
 
 pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
@@ -18,33 +18,8 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             println!("{}", summary(&set, &path, lang));
             Ok(())
         }
-        Command::Import { path } => {
-            let set = load(&path)?;
-            let store = open(&args.database).await?;
-            let changes = import(&store, &set).await?;
-            println!(
-                "{}",
-                lang.format("cli-imported", &change_args(&args.database, changes))
-            );
-            Ok(())
-        }
-        Command::Export { dir } => {
-            let store = open(&args.database).await?;
-            let set = store.export().await.map_err(|e| database_failed(&e))?;
-            let files = rodtrad_format::write(&set);
-            write_files(&dir, &files)?;
-            println!(
-                "{}",
-                lang.format(
-                    "cli-exported",
-                    &[
-                        ("files", files.len().to_string()),
-                        ("dir", dir.display().to_string())
-                    ]
-                )
-            );
-            Ok(())
-        }
+        Command::Import { path } => import_dir(&args.database, &path, lang).await,
+        Command::Export { dir } => export_dir(&args.database, &dir, lang).await,
         Command::Demo => {
             let store = open(&args.database).await?;
             let changes = import(&store, &builtin_data_set()?).await?;
@@ -88,8 +63,26 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Command::Indicator { command } => {
-            println!("{}", crate::indicator::run(&command, lang)?);
+        Command::Indicator {
+            command:
+                IndicatorCommand::Import {
+                    id,
+                    source,
+                    mapping,
+                },
+        } => {
+            let store = open(&args.database).await?;
+            let said = crate::values::import(&store, &id, &source, &mapping, lang).await?;
+            println!("{said}");
+            Ok(())
+        }
+        Command::Indicator {
+            command: IndicatorCommand::Inspect { source, from },
+        } => {
+            println!(
+                "{}",
+                crate::indicator::inspect(&source, from.as_deref(), lang)?
+            );
             Ok(())
         }
         Command::Round { command } => {
@@ -108,6 +101,57 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             trusted_proxies,
         } => serve(&args.database, &bind, public_url, trusted_proxies, lang).await,
     }
+}
+
+/// `rodtrad import DIR`: a data set and its indicators' values, in one transaction.
+async fn import_dir(database: &str, path: &Path, lang: Lang) -> Result<(), CliError> {
+    let (set, values) = load_with_values(path)?;
+    let store = open(database).await?;
+    let values: Vec<_> = values.into_iter().collect();
+    let (changes, imported) = store
+        .import_with_values(
+            &set,
+            &values,
+            &rodtrad_store::Actor::command_line(),
+            rodtrad_auth::now(),
+        )
+        .await
+        .map_err(|e| database_failed(&e))?;
+    println!(
+        "{}",
+        lang.format("cli-imported", &change_args(database, changes))
+    );
+    if !values.is_empty() {
+        println!("{}", crate::values::imported_line(imported, lang));
+    }
+    Ok(())
+}
+
+/// `rodtrad export DIR`: the data set and its indicators' values, canonically.
+async fn export_dir(database: &str, dir: &Path, lang: Lang) -> Result<(), CliError> {
+    let store = open(database).await?;
+    let set = store.export().await.map_err(|e| database_failed(&e))?;
+    let mut values = rodtrad_format::Values::new();
+    for i in &set.indicators {
+        let of = store
+            .values_of(&i.id, &rodtrad_store::ValueFilter::default())
+            .await
+            .map_err(|e| database_failed(&e))?;
+        values.insert(i.id.clone(), of);
+    }
+    let files = rodtrad_format::write_with_values(&set, &values);
+    write_files(dir, &files)?;
+    println!(
+        "{}",
+        lang.format(
+            "cli-exported",
+            &[
+                ("files", files.len().to_string()),
+                ("dir", dir.display().to_string())
+            ]
+        )
+    );
+    Ok(())
 }
 
 fn summary(set: &DataSet, path: &Path, lang: Lang) -> String {
@@ -148,7 +192,11 @@ fn redact(url: &str) -> String {
 }
 
 fn load(path: &Path) -> Result<DataSet, CliError> {
-    rodtrad_format::parse_dir(path).map_err(|diagnostics| CliError::Invalid {
+    load_with_values(path).map(|(set, _)| set)
+}
+
+fn load_with_values(path: &Path) -> Result<(DataSet, rodtrad_format::Values), CliError> {
+    rodtrad_format::parse_dir_with_values(path).map_err(|diagnostics| CliError::Invalid {
         path: path.display().to_string(),
         diagnostics,
     })

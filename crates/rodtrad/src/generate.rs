@@ -96,6 +96,7 @@ pub fn data_set(size: Size) -> DataSet {
             .collect(),
         follow_ups: vec![follow_up(plans), open_round(plans)],
         reports: reports(size.activities).into_iter().collect(),
+        indicators: Vec::new(),
     }
 }
 

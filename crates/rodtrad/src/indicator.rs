@@ -9,33 +9,13 @@ use rodtrad_i18n::Lang;
 use rodtrad_stats::observe::{Mapping, observations};
 use rodtrad_stats::{Kind, ReadError, Role, Table};
 
-use crate::cli::IndicatorCommand;
 use crate::error::CliError;
 
-/// `rodtrad indicator ...`: what the command found, in words.
-pub fn run(command: &IndicatorCommand, lang: Lang) -> Result<String, CliError> {
-    let IndicatorCommand::Inspect { source, from } = command;
-    let from = match from {
-        Some(code) => Some(Kind::parse(code).ok_or_else(|| {
-            CliError::message("cli-indicator-from", vec![("from", code.clone())])
-        })?),
-        None => None,
-    };
-    if source.starts_with("http://") || source.starts_with("https://") {
-        return Err(CliError::message("cli-indicator-url", Vec::new()));
-    }
-    let bytes = std::fs::read(Path::new(source)).map_err(|e| {
-        CliError::message(
-            "cli-indicator-file",
-            vec![("source", source.clone()), ("detail", e.to_string())],
-        )
-    })?;
-    let (kind, tables) = rodtrad_stats::read(&bytes, from).map_err(|e| {
-        CliError::message(
-            "cli-indicator-read",
-            vec![("source", source.clone()), ("detail", refusal(&e, lang))],
-        )
-    })?;
+/// `rodtrad indicator inspect`: what the source holds, in words.
+pub fn inspect(source: &str, from: Option<&str>, lang: Lang) -> Result<String, CliError> {
+    let from = kind_of(from)?;
+    let bytes = read_file(source)?;
+    let (kind, tables) = read_tables(source, &bytes, from, lang)?;
     let mut said = describe(source, kind, &tables, lang);
     // A page of Kolada's answer says where the next one is: the file holds only the first.
     if kind == Kind::Kolada {
@@ -48,6 +28,46 @@ pub fn run(command: &IndicatorCommand, lang: Lang) -> Result<String, CliError> {
         }
     }
     Ok(said)
+}
+
+/// The kind a person names with `--from`.
+pub fn kind_of(from: Option<&str>) -> Result<Option<Kind>, CliError> {
+    from.map(|code| {
+        Kind::parse(code)
+            .ok_or_else(|| CliError::message("cli-indicator-from", vec![("from", code.to_owned())]))
+    })
+    .transpose()
+}
+
+/// The bytes of a source file; an address is refused until sources on the web are fetched.
+pub fn read_file(source: &str) -> Result<Vec<u8>, CliError> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return Err(CliError::message("cli-indicator-url", Vec::new()));
+    }
+    std::fs::read(Path::new(source)).map_err(|e| {
+        CliError::message(
+            "cli-indicator-file",
+            vec![("source", source.to_owned()), ("detail", e.to_string())],
+        )
+    })
+}
+
+/// The tables of a source's bytes, or what breaks its format and where.
+pub fn read_tables(
+    source: &str,
+    bytes: &[u8],
+    from: Option<Kind>,
+    lang: Lang,
+) -> Result<(Kind, Vec<Table>), CliError> {
+    rodtrad_stats::read(bytes, from).map_err(|e| read_failed(source, &e, lang))
+}
+
+/// A source that could not be read as its kind, in the user's language.
+pub fn read_failed(source: &str, e: &ReadError, lang: Lang) -> CliError {
+    CliError::message(
+        "cli-indicator-read",
+        vec![("source", source.to_owned()), ("detail", refusal(e, lang))],
+    )
 }
 
 /// A reader's refusal in the user's language: where, the rule, and what was found.

@@ -14,6 +14,7 @@ mod render;
 mod round;
 mod serve;
 mod user;
+mod values;
 
 use std::process::ExitCode;
 

@@ -881,3 +881,116 @@ fn indicator_inspect_refuses_a_broken_file_saying_where_and_imports_nothing() {
         stderr(&out)
     );
 }
+
+/// The Örebro data set with one indicator (no values) measuring its first plan's first goal.
+fn orebro_with_indicator(dir: &Path) -> PathBuf {
+    let set = rodtrad_format::parse_dir(&orebro()).expect("valid");
+    let plan = &set.plans[0];
+    let to = dir.join("med-indikator");
+    copy_dir(&orebro(), &to);
+    std::fs::create_dir_all(to.join("indicators")).expect("dir");
+    std::fs::write(
+        to.join("indicators/invanare.toml"),
+        format!(
+            "id = \"invanare\"\ntitle = \"Invånare\"\n\n[source]\nkolada = \"N00945\"\n\n[[measure]]\ngoal = \"{}/{}\"\n",
+            plan.id, plan.nodes[0].id
+        ),
+    )
+    .expect("write");
+    to
+}
+
+#[test]
+fn indicator_import_writes_values_once_and_says_what_changed_on_every_backend() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let set_dir = orebro_with_indicator(tmp.path());
+    let kolada = stats_sample("kolada/data-N00945.json");
+    let kolada = kolada.to_str().expect("path");
+    for (i, url) in databases(tmp.path(), "values").iter().enumerate() {
+        let out = rodtrad(
+            &["--database", url, "import", set_dir.to_str().expect("path")],
+            tmp.path(),
+        );
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        let import = |lang: &str| {
+            rodtrad(
+                &[
+                    "--lang",
+                    lang,
+                    "--database",
+                    url,
+                    "indicator",
+                    "import",
+                    "invanare",
+                    kolada,
+                ],
+                tmp.path(),
+            )
+        };
+        let out = import("en");
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("63 new values, 0 changed, 0 unchanged."),
+            "{url}: {}",
+            stdout(&out)
+        );
+        let out = import("sv");
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("Inget ändrades: alla 63 värden fanns redan"),
+            "{url}: {}",
+            stdout(&out)
+        );
+        // The values leave with the data set, beside their indicator, and come back the same.
+        let dir = format!("ut-{i}");
+        let out = rodtrad(&["--database", url, "export", &dir], tmp.path());
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        let csv = std::fs::read_to_string(tmp.path().join(&dir).join("indicators/invanare.csv"))
+            .expect("values file");
+        assert_eq!(csv.lines().count(), 64, "{csv}");
+        assert!(
+            csv.starts_with("period,area,sex,age,value,status\n"),
+            "{csv}"
+        );
+        let (_, values) =
+            rodtrad_format::parse_dir_with_values(&tmp.path().join(&dir)).expect("valid");
+        assert_eq!(values.values().map(Vec::len).sum::<usize>(), 63);
+    }
+}
+
+#[test]
+fn indicator_import_refuses_what_it_cannot_place_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let set_dir = orebro_with_indicator(tmp.path());
+    let url = &databases(tmp.path(), "values_refused")[0];
+    let out = rodtrad(
+        &["--database", url, "import", set_dir.to_str().expect("path")],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let kolada = stats_sample("kolada/data-N00945.json");
+    let kolada = kolada.to_str().expect("path");
+    let run = |args: &[&str]| {
+        let mut all = vec!["--database", url.as_str(), "indicator", "import"];
+        all.extend_from_slice(args);
+        rodtrad(&all, tmp.path())
+    };
+    let out = run(&["finns-inte", kolada]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("det finns ingen indikator med id ”finns-inte”"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["invanare", kolada, "--period", "ar"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("dimension.ar"), "{}", stderr(&out));
+    // A CSV without an area column needs the area said.
+    std::fs::write(tmp.path().join("utan-omrade.csv"), "år;värde\n2020;1,5\n").expect("write");
+    let out = run(&["invanare", "utan-omrade.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--area-code"), "{}", stderr(&out));
+    let out = run(&["invanare", "utan-omrade.csv", "--area-code", "1880"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 nya värden"), "{}", stdout(&out));
+}

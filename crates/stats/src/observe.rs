@@ -6,125 +6,9 @@
 //! (`T`, `K`, `M`), SCB (`1+2`, `TotSa`, `1`, `2`; `00`, `01`, `02`) and JSON-stat's samples
 //! (`T`, `M`, `F`) write it. Every other dimension must hold one category.
 
-use std::fmt;
+pub use rodtrad_domain::{Area, Sex, ValuePeriod as Period};
 
 use crate::{ReadError, Role, Rule, Table};
-
-/// The time a value is of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Period {
-    Year(i32),
-    /// Several years as one value, as surveys give them (`2021–2024`).
-    Span(i32, i32),
-    Half(i32, u8),
-    Quarter(i32, u8),
-    Month(i32, u8),
-}
-
-impl Period {
-    /// A period as sources write it; `None` when it is none of the forms known.
-    pub fn parse(code: &str) -> Option<Period> {
-        let s = code.trim();
-        let year = |y: &str| y.parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
-        let part = |p: &str, most: u8| p.parse::<u8>().ok().filter(|p| (1..=most).contains(p));
-        if s.len() == 4 {
-            return year(s).map(Period::Year);
-        }
-        for dash in ['–', '-', '/'] {
-            if let Some((a, b)) = s.split_once(dash) {
-                let (a, b) = (a.trim(), b.trim());
-                if let (Some(a), Some(b)) = (year(a), year(b)) {
-                    return (a <= b).then_some(Period::Span(a, b));
-                }
-                if dash == '-' && b.len() == 2 {
-                    return Some(Period::Month(year(a)?, part(b, 12)?));
-                }
-            }
-        }
-        let (y, rest) = s.split_at_checked(4)?;
-        let y = year(y)?;
-        let mut chars = rest.chars();
-        let kind = chars.next()?.to_ascii_uppercase();
-        let n = chars.as_str();
-        match kind {
-            'M' => Some(Period::Month(y, part(n, 12)?)),
-            'K' | 'Q' => Some(Period::Quarter(y, part(n, 4)?)),
-            'H' => Some(Period::Half(y, part(n, 2)?)),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Period {
-    /// The one way Röd tråd writes each period.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Period::Year(y) => write!(f, "{y}"),
-            Period::Span(a, b) => write!(f, "{a}–{b}"),
-            Period::Half(y, h) => write!(f, "{y}H{h}"),
-            Period::Quarter(y, q) => write!(f, "{y}Q{q}"),
-            Period::Month(y, m) => write!(f, "{y}-{m:02}"),
-        }
-    }
-}
-
-/// Where a value is of.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Area {
-    /// Riket.
-    Country,
-    /// A county by its two-digit code (Örebro län: `18`).
-    County(String),
-    /// A municipality by its four-digit code (Örebro: `1880`).
-    Municipality(String),
-    /// Another area, by the source's code (a county district, a group of municipalities).
-    Other(String),
-}
-
-impl Area {
-    pub fn parse(code: &str) -> Area {
-        let s = code.trim();
-        let digits = s.bytes().all(|b| b.is_ascii_digit());
-        match (s.len(), digits) {
-            _ if s.eq_ignore_ascii_case("riket") || s.eq_ignore_ascii_case("SE") => Area::Country,
-            (2 | 4, true) if s.bytes().all(|b| b == b'0') => Area::Country,
-            (2, true) => Area::County(s.to_owned()),
-            // Kolada writes counties as 00LL.
-            (4, true) if s.starts_with("00") => Area::County(s[2..].to_owned()),
-            (4, true) => Area::Municipality(s.to_owned()),
-            _ => Area::Other(s.to_owned()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Sex {
-    All,
-    Women,
-    Men,
-}
-
-impl Sex {
-    /// Sex as a source codes it, or labels it.
-    pub fn parse(code: &str, label: Option<&str>) -> Option<Sex> {
-        match code.trim() {
-            "T" | "1+2" | "00" | "TotSa" | "tot" | "0" => return Some(Sex::All),
-            "K" | "2" | "02" | "F" | "W" => return Some(Sex::Women),
-            "M" | "1" | "01" => return Some(Sex::Men),
-            _ => {}
-        }
-        let label = label?.trim().to_lowercase();
-        if ["kvinnor", "kvinna", "women", "female", "flickor"].contains(&label.as_str()) {
-            Some(Sex::Women)
-        } else if ["män", "man", "men", "male", "pojkar"].contains(&label.as_str()) {
-            Some(Sex::Men)
-        } else if label.starts_with("total") || label.starts_with("båda") || label == "alla" {
-            Some(Sex::All)
-        } else {
-            None
-        }
-    }
-}
 
 /// Which dimension of a table is which; `None` where the table has none (one period, one
 /// area, or all sexes and ages).
@@ -147,21 +31,53 @@ fn by_id(t: &Table, ids: &[&str]) -> Option<usize> {
         .position(|d| ids.contains(&d.id.trim().to_lowercase().as_str()))
 }
 
+/// Dimensions a person names, by id, where telling them would guess wrong.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chosen {
+    pub period: Option<String>,
+    pub area: Option<String>,
+    pub sex: Option<String>,
+    pub age: Option<String>,
+}
+
 impl Mapping {
     /// The dimensions told from roles and their usual ids; refused when no dimension is the
     /// time, or another dimension holds more than one category.
     pub fn detect(t: &Table) -> Result<Mapping, ReadError> {
-        let period = t
-            .with_role(Role::Time)
+        Self::detect_with(t, &Chosen::default())
+    }
+
+    /// As [`Mapping::detect`], with the dimensions `chosen` names taken as named; a name no
+    /// dimension has is refused.
+    pub fn detect_with(t: &Table, chosen: &Chosen) -> Result<Mapping, ReadError> {
+        let named = |id: &Option<String>| -> Result<Option<usize>, ReadError> {
+            let Some(id) = id else { return Ok(None) };
+            t.dimensions
+                .iter()
+                .position(|d| &d.id == id)
+                .map(Some)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+                    ReadError::new(
+                        Rule::UnknownDimension,
+                        format!("dimension.{id}"),
+                        format!("the table's dimensions are {}", known.join(", ")),
+                    )
+                })
+        };
+        let period = named(&chosen.period)?
+            .or_else(|| t.with_role(Role::Time))
             .or_else(|| by_id(t, &PERIOD_IDS))
             .ok_or_else(|| {
                 ReadError::new(Rule::Missing, "dimension", "no dimension is the time")
             })?;
         let mapping = Mapping {
             period,
-            area: t.with_role(Role::Geo).or_else(|| by_id(t, &AREA_IDS)),
-            sex: by_id(t, &SEX_IDS),
-            age: by_id(t, &AGE_IDS),
+            area: named(&chosen.area)?
+                .or_else(|| t.with_role(Role::Geo))
+                .or_else(|| by_id(t, &AREA_IDS)),
+            sex: named(&chosen.sex)?.or_else(|| by_id(t, &SEX_IDS)),
+            age: named(&chosen.age)?.or_else(|| by_id(t, &AGE_IDS)),
         };
         mapping.check(t)?;
         Ok(mapping)

@@ -145,7 +145,19 @@ pub async fn export(conn: &mut AnyConnection) -> sqlx::Result<d::DataSet> {
         .into_iter()
         .map(std::sync::Arc::new)
         .collect();
+    set.indicators = indicators(conn).await?;
     Ok(set)
+}
+
+/// Indicators, each kept whole as the model's JSON (migration 0009).
+async fn indicators(conn: &mut AnyConnection) -> sqlx::Result<Vec<d::Indicator>> {
+    rows(conn, "SELECT content FROM indicator ORDER BY position, id")
+        .await?
+        .iter()
+        .map(|r| {
+            serde_json::from_str(&text(r, "content")?).map_err(|_| corrupt("indicator", "content"))
+        })
+        .collect()
 }
 
 async fn strategies(

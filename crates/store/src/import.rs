@@ -38,6 +38,12 @@ macro_rules! link {
     };
 }
 
+static INDICATOR: Table = Table {
+    name: "indicator",
+    id: true,
+    key: &[("slug", T)],
+    values: &[("title", T), ("content", T), ("position", I)],
+};
 static ORGANISATION: Table = Table {
     name: "organisation",
     id: true,
@@ -280,6 +286,15 @@ fn resolve(map: &HashMap<Slug, i64>, slugs: &[Slug]) -> Vec<i64> {
 }
 
 // What each row holds, in its table's column order.
+
+/// An indicator is kept whole, as the JSON the model reads (see migration 0009).
+fn indicator_row(i: usize, x: &d::Indicator) -> sqlx::Result<Wanted> {
+    let content = serde_json::to_string(x).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    Ok((
+        vec![x.id.as_str().into()],
+        vec![x.title.as_str().into(), content.into(), pos(i)],
+    ))
+}
 
 fn organisation_row(ids: &Ids, i: usize, o: &d::Organisation) -> Wanted {
     (
@@ -646,6 +661,13 @@ pub async fn import(conn: &mut AnyConnection, set: &d::DataSet) -> sqlx::Result<
     activities(conn, &mut ch, &mut ids, &set.activities).await?;
     follow_ups(conn, &mut ch, &mut ids, &set.follow_ups).await?;
     reports(conn, &mut ch, &ids, &set.reports).await?;
+    let rows = set
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, x)| indicator_row(i, x))
+        .collect::<sqlx::Result<_>>()?;
+    entities(conn, &mut ch, &INDICATOR, rows).await?;
     // Goals go last: only now does nothing imported point at a goal the plans no longer have.
     trees
         .nodes
@@ -1460,6 +1482,7 @@ fn table(kind: ItemKind) -> &'static str {
         ItemKind::Activity => "activity",
         ItemKind::FollowUp => "follow_up",
         ItemKind::Report => "report",
+        ItemKind::Indicator => "indicator",
         ItemKind::Account => "account",
     }
 }
@@ -1538,6 +1561,11 @@ pub async fn write_items(
         }
     }
     write_reports(conn, &mut ch, &mut ids, set, &reports).await?;
+    for (i, x) in set.indicators.iter().enumerate() {
+        if wanted(ItemKind::Indicator, &x.id) {
+            upsert_row(conn, &mut ch, &INDICATOR, indicator_row(i, x)?).await?;
+        }
+    }
     prune_trees(conn, &mut ch, pending).await?;
     for kind in ItemKind::DATA.into_iter().rev() {
         for key in items.iter().filter(|k| k.kind == kind && !set.has_item(k)) {

@@ -14,6 +14,7 @@ mod reports;
 mod security;
 mod since;
 mod sql;
+mod values;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub use reports::FrozenReport;
 pub use security::Attempts;
 pub use since::{Since, Written};
 pub use sql::Changes;
+pub use values::{Batches, ValueFilter, ValuesImported};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,9 @@ pub enum StoreError {
     /// Another save changed the same thing at the same moment; nothing was written.
     #[error("{0} was changed by another save at the same moment")]
     Conflict(String),
+    /// What is named is not stored (an indicator whose values are imported).
+    #[error("there is no {0}")]
+    Unknown(String),
 }
 
 /// The data as of one version: what a server's read models are made from.
@@ -75,6 +80,8 @@ pub struct Snapshot {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// For a connection of the backend's own driver where `Any` has no way (`COPY`).
+    url: Arc<str>,
     backend: Backend,
     /// Held by this process's writer while it writes.
     turn: Arc<tokio::sync::Mutex<()>>,
@@ -192,6 +199,7 @@ impl Store {
         migrator.run(&pool).await.map_err(StoreError::Migrate)?;
         Ok(Store {
             pool,
+            url: url.into(),
             backend,
             turn: Arc::new(tokio::sync::Mutex::new(())),
             waiting: Arc::default(),

@@ -491,6 +491,33 @@ impl Store {
         actor: &Actor,
         at: i64,
     ) -> Result<Changes, StoreError> {
+        let (changes, _) = self.import_with_values(set, &[], actor, at).await?;
+        Ok(changes)
+    }
+
+    /// Writes a checked data set as [`Store::import`] does, and its indicators' values (as
+    /// [`Store::import_values`] does), all in one transaction: all of it or nothing.
+    pub async fn import_with_values(
+        &self,
+        set: &DataSet,
+        values: &crate::values::Batches,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<(Changes, crate::ValuesImported), StoreError> {
+        let staged = self.stage(values).await?;
+        let result = self.import_staged(set, values, staged, actor, at).await;
+        self.unstage(staged).await;
+        result
+    }
+
+    async fn import_staged(
+        &self,
+        set: &DataSet,
+        values: &crate::values::Batches,
+        staged: crate::values::Staged,
+        actor: &Actor,
+        at: i64,
+    ) -> Result<(Changes, crate::ValuesImported), StoreError> {
         let mut tx = self.begin_write().await?;
         let before = crate::export::export(&mut tx).await?;
         let changes = crate::import::import(&mut tx, set).await?;
@@ -513,9 +540,10 @@ impl Store {
             .collect();
         release_unrecorded(&mut tx, actor, at, &after.plans, &changed_plans).await?;
         crate::reports::freeze_unfrozen(&mut tx, actor, at, &after).await?;
+        let values = crate::values::write_values(&mut tx, values, staged, actor, at).await?;
         crate::since::changed_whole(&mut tx).await?;
         tx.commit().await?;
-        Ok(changes)
+        Ok((changes, values))
     }
 
     /// Releases every stored plan that was never released nor edited in the application: data

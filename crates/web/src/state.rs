@@ -369,6 +369,15 @@ impl Goals {
             follow_ups: self.follow_ups(working),
             reports,
             plans,
+            indicators: working
+                .indicators
+                .iter()
+                .map(|x| {
+                    let mut x = x.clone();
+                    x.measures.retain(|m| self.goals.contains(&m.goal));
+                    x
+                })
+                .collect(),
         }
     }
 

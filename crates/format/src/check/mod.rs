@@ -17,7 +17,10 @@ use crate::problem::{Diagnostic, EntityKind, Problem};
 use crate::read::{FileKind, InFile, Parsed};
 use crate::source::SourceFile;
 
+mod indicators;
 mod rounds;
+
+pub use indicators::{Values, read_values, write_values};
 
 type Text = At<String>;
 
@@ -60,6 +63,7 @@ fn file_of(kind: EntityKind) -> &'static str {
         }
         K::FollowUp => "follow-ups/",
         K::Report => "reports/",
+        K::Indicator => "indicators/",
         K::Plan | K::Level | K::Node | K::Version | K::Risk | K::StrategicDirection => "plans/",
     }
 }
@@ -100,6 +104,7 @@ fn kinds_in(file: FileKind) -> &'static [EntityKind] {
         FileKind::Activities => &[K::Activity],
         FileKind::FollowUp => &[K::FollowUp],
         FileKind::Reports => &[K::Report],
+        FileKind::Indicator => &[K::Indicator],
     }
 }
 
@@ -144,7 +149,11 @@ fn misplaced(plan: &dto::PlanDto, n: &dto::NodeDto, expected: usize) -> Problem 
 
 /// Checks everything [`crate::read::read`] could read; the data set comes back only if neither
 /// step found anything wrong.
-pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> Option<d::DataSet> {
+pub fn check(
+    parsed: &Parsed,
+    out: &mut Vec<Diagnostic>,
+    known: &dyn Known,
+) -> Option<(d::DataSet, Values)> {
     let mut c = Checker {
         files: &parsed.files,
         known,
@@ -219,7 +228,13 @@ pub fn check(parsed: &Parsed, out: &mut Vec<Diagnostic>, known: &dyn Known) -> O
         set.reports
             .extend(c.reports(f).into_iter().map(std::sync::Arc::new));
     }
-    out.is_empty().then_some(set)
+    set.indicators = parsed
+        .indicators
+        .iter()
+        .filter_map(|f| c.indicator(f))
+        .collect();
+    let values = c.values(parsed, &set.indicators);
+    out.is_empty().then_some((set, values))
 }
 
 impl Checker<'_> {
@@ -387,6 +402,9 @@ impl Checker<'_> {
         for f in &p.reports {
             self.register_reports(f);
         }
+        for f in &p.indicators {
+            self.register(K::Indicator, None, f.file, &f.dto.id, "");
+        }
         for f in &p.partial {
             self.register_partial(f.file, f.dto.0, &f.dto.1);
         }
@@ -429,6 +447,7 @@ impl Checker<'_> {
                 add_all(&mut found, K::Activity, None, items(table, "activity"));
             }
             FileKind::FollowUp => found.extend(id_of(table).map(|id| (K::FollowUp, None, id))),
+            FileKind::Indicator => found.extend(id_of(table).map(|id| (K::Indicator, None, id))),
             FileKind::Reports => {
                 let round = table.get("round").and_then(toml::Value::as_str);
                 for r in items(table, "report") {

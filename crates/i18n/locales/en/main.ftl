@@ -15,6 +15,7 @@ kind-strategic-direction = strategic direction
 kind-activity = activity
 kind-follow-up = follow-up
 kind-report = report
+kind-indicator = indicator
 
 ## Problems in a data set.
 problem-unreadable = the file cannot be read: { $detail }
@@ -46,6 +47,16 @@ problem-no-level-below = "{ $parent }" is on the plan's lowest level and cannot 
 problem-not-a-unit = the responsible unit "{ $id }" is not an organisation of kind unit
 problem-decision-incomplete = a decision date (decided_on) needs the body that decided (decided_by)
 problem-empty-funding = a funding entry needs a funder or a description
+problem-bad-period = "{ $value }" is no period; write a year (2021), a span (2021–2024), a half-year (2021H1), a quarter (2021Q1) or a month (2021-01)
+problem-bad-number = "{ $value }" is no number
+problem-out-of-range = { $value } lies outside { $min }–{ $max }
+problem-source-kinds = a source is fetched from one place, but this names { $found }; keep one of them
+problem-query-without-pxweb = a query belongs to a PxWeb table (pxweb), which is missing
+problem-bad-query = the query is no JSON: { $detail }
+problem-missing-column = the column "{ $column }" is missing
+problem-unknown-column = unknown column "{ $column }"; known columns: { $expected }
+problem-empty-value = the row has neither a value nor a status
+problem-duplicate-value = the same period, area, sex and age are there already ({ $first })
 
 ## The command line.
 cli-error = error: { $detail }
@@ -677,6 +688,15 @@ cli-indicator-read = { $source } could not be read: { $detail }
 cli-indicator-file = the file "{ $source }" cannot be read: { $detail }
 cli-indicator-from = unknown kind of source "{ $from }": choose jsonstat, pxweb, kolada or csv
 cli-indicator-url = web addresses are not read yet: save the answer in a file and give the file
+cli-indicator-unknown = there is no indicator with id "{ $id }"; add it to the data set first (indicators/{ $id }.toml)
+cli-values-of = Values of { $id } from { $source }:
+cli-values-imported = { $added } new values, { $changed } changed, { $unchanged } unchanged.
+cli-values-unchanged = Nothing changed: all { $unchanged } values were there already, the same.
+cli-values-writing = Writing { $count } values …
+cli-values-which-table = the source holds { $count } tables: pick one with --table N
+cli-values-no-table = there is no table { $n }; the source holds { $count }
+cli-values-no-area = the table in { $source } has no dimension for the area: give the area with --area-code (for example 18 or 1880)
+cli-values-twice = two values come out the same: period { $period }, area { $area }, sex { $sex }, age { $age }; name the dimensions with --period, --area, --sex and --age
 cli-inspect-head = { $source }: { $kind }, { $tables }
 cli-inspect-tables = { $count ->
     [one] one table

@@ -15,6 +15,7 @@ kind-strategic-direction = strategisk inriktning
 kind-activity = aktivitet
 kind-follow-up = uppföljning
 kind-report = rapport
+kind-indicator = indikator
 
 ## Problems in a data set.
 problem-unreadable = filen kan inte läsas: { $detail }
@@ -46,6 +47,16 @@ problem-no-level-below = ”{ $parent }” ligger på planens lägsta nivå och 
 problem-not-a-unit = ansvarig enhet ”{ $id }” är ingen organisation av sorten unit
 problem-decision-incomplete = ett beslutsdatum (decided_on) behöver det organ som beslutade (decided_by)
 problem-empty-funding = en finansiering behöver en finansiär (funder) eller en beskrivning (description)
+problem-bad-period = ”{ $value }” är ingen period; skriv ett år (2021), ett spann (2021–2024), ett halvår (2021H1), ett kvartal (2021Q1) eller en månad (2021-01)
+problem-bad-number = ”{ $value }” är inget tal
+problem-out-of-range = { $value } ligger utanför { $min }–{ $max }
+problem-source-kinds = en källa hämtas från ett ställe, men här står { $found }; behåll ett av dem
+problem-query-without-pxweb = en fråga (query) hör till en PxWeb-tabell (pxweb), som saknas
+problem-bad-query = frågan är ingen JSON: { $detail }
+problem-missing-column = kolumnen ”{ $column }” saknas
+problem-unknown-column = okänd kolumn ”{ $column }”; kända kolumner: { $expected }
+problem-empty-value = raden har varken värde (value) eller status
+problem-duplicate-value = samma period, område, kön och ålder finns redan ({ $first })
 
 ## The command line.
 cli-error = fel: { $detail }
@@ -677,6 +688,15 @@ cli-indicator-read = { $source } kunde inte läsas: { $detail }
 cli-indicator-file = filen ”{ $source }” kan inte läsas: { $detail }
 cli-indicator-from = okänt slag av källa ”{ $from }”: välj jsonstat, pxweb, kolada eller csv
 cli-indicator-url = webbadresser läses inte ännu: spara svaret i en fil och ge filen
+cli-indicator-unknown = det finns ingen indikator med id ”{ $id }”; lägg in den i datamängden först (indicators/{ $id }.toml)
+cli-values-of = Värden för { $id } från { $source }:
+cli-values-imported = { $added } nya värden, { $changed } ändrade, { $unchanged } oförändrade.
+cli-values-unchanged = Inget ändrades: alla { $unchanged } värden fanns redan med samma innehåll.
+cli-values-writing = Skriver { $count } värden …
+cli-values-which-table = källan har { $count } tabeller: välj en med --table N
+cli-values-no-table = det finns ingen tabell { $n }; källan har { $count }
+cli-values-no-area = tabellen i { $source } har ingen dimension för område: ange området med --area-code (till exempel 18 eller 1880)
+cli-values-twice = två värden blir samma: period { $period }, område { $area }, kön { $sex }, ålder { $age }; ange dimensionerna med --period, --area, --sex och --age
 cli-inspect-head = { $source }: { $kind }, { $tables }
 cli-inspect-tables = { $count ->
     [one] en tabell

@@ -51,6 +51,7 @@ struct Part {
     activities: HashSet<Slug>,
     follow_ups: HashSet<Slug>,
     reports: HashSet<ItemKey>,
+    indicators: HashSet<Slug>,
 }
 
 impl Part {
@@ -76,6 +77,9 @@ impl Part {
                 ItemKind::Report => {
                     part.reports.insert(c.item.clone());
                 }
+                ItemKind::Indicator => {
+                    part.indicators.insert(id.clone());
+                }
                 ItemKind::Plan => {
                     part.plans.insert(id.clone());
                     // What serves its goals, as they were, and reports on it.
@@ -89,6 +93,13 @@ impl Part {
                                 .extend(working.serving(&goal).map(|a| a.id.clone()));
                         }
                     }
+                    // What measures its goals: checked against the goals as they are now.
+                    part.indicators.extend(
+                        set.indicators
+                            .iter()
+                            .filter(|x| x.measures.iter().any(|m| &m.goal.plan == id))
+                            .map(|x| x.id.clone()),
+                    );
                     part.follow_ups.extend(
                         set.follow_ups
                             .iter()
@@ -154,6 +165,12 @@ impl Part {
                 .cloned()
                 .collect(),
             reports: self.reports(working, after),
+            indicators: after
+                .indicators
+                .iter()
+                .filter(|x| self.indicators.contains(&x.id))
+                .cloned()
+                .collect(),
         }
     }
 }
@@ -237,6 +254,10 @@ impl Known for Rest<'_> {
                     let key = ItemKey::report(&round, &slug);
                     !self.part.reports.contains(&key) && self.working.report_index(&key).is_some()
                 }),
+            K::Indicator => {
+                !self.part.indicators.contains(&slug)
+                    && self.working.set.indicators.iter().any(|x| x.id == slug)
+            }
             K::Plan => plan(id).is_some(),
             K::Node => scope
                 .and_then(plan)

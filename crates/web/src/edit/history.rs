@@ -180,6 +180,7 @@ fn item_href(page: &Page, sight: &Sight, item: &ItemKey) -> Option<String> {
         ItemKind::Activity => "/activities/",
         ItemKind::Organisation => "/organisations/",
         ItemKind::FollowUp => "/follow-ups/",
+        ItemKind::Indicator => "/indicators/",
         ItemKind::Report => {
             let round = item.scope.as_ref()?;
             return Some(page.href(&format!("/rounds/{round}/reports/{}", item.id)));

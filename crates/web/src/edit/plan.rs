@@ -254,6 +254,9 @@ impl Editor for Plans {
                 a.proposed.retain(|g| &g.plan != id);
             },
         );
+        for x in &mut set.indicators {
+            x.measures.retain(|m| &m.goal.plan != id);
+        }
         for f in &mut set.follow_ups {
             f.plans.retain(|p| p != id);
             if f.structure.as_ref() == Some(id) {
@@ -518,6 +521,9 @@ impl Editor for Goals {
                 a.proposed.retain(|g| !hit(g));
             },
         );
+        for x in &mut set.indicators {
+            x.measures.retain(|m| !hit(&m.goal));
+        }
         set.follow_ups
             .iter_mut()
             .for_each(|f| f.sections.retain(|s| !hit(&s.node)));
