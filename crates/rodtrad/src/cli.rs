@@ -54,7 +54,7 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Indicators' statistics: what a file of values holds.
+    /// Indicators' statistics: what a file or address holds, its values imported, refreshed.
     Indicator {
         #[command(subcommand)]
         command: IndicatorCommand,
@@ -123,26 +123,43 @@ pub struct MappingArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum IndicatorCommand {
-    /// Say what a statistics file holds: its kind, each table's dimensions with their sizes
-    /// and roles, how many values, its notes; or what is wrong with it and where. Imports
-    /// nothing.
+    /// Say what a statistics file or web address holds: its kind, each table's dimensions with
+    /// their sizes and roles, how many values, its notes; or what is wrong with it and where.
+    /// Imports nothing.
     Inspect {
-        /// The file: JSON-stat 2.0, PxWeb version 1's json, a page of Kolada's API v3, or CSV.
+        /// A file, or an http(s) address answering: JSON-stat 2.0, PxWeb version 1's json, a
+        /// page of Kolada's API v3, or CSV. Of a Kolada data address
+        /// (`https://api.kolada.se/v3/data/kpi/N00945/municipality/1880`) every page is fetched.
         source: String,
         /// The kind, when it should not be told from the content: jsonstat, pxweb, kolada or
         /// csv.
         #[arg(long)]
         from: Option<String>,
     },
-    /// Import the values of indicator ID from a file: all or nothing, values there already
-    /// replaced only where they differ (a second import of the same values changes nothing).
+    /// Import the values of indicator ID from a file or web address: all or nothing, values
+    /// there already replaced only where they differ (a second import of the same values
+    /// changes nothing).
     Import {
         /// The indicator's id.
         id: String,
-        /// The file: JSON-stat 2.0, PxWeb version 1's json, a page of Kolada's API v3, or CSV.
+        /// A file, or an http(s) address answering: JSON-stat 2.0, PxWeb version 1's json, a
+        /// page of Kolada's API v3, or CSV. Of a Kolada data address every page is fetched.
         source: String,
         #[command(flatten)]
         mapping: MappingArgs,
+    },
+    /// Fetch again the values of every indicator whose source is on the web (Kolada, PxWeb, an
+    /// address), or of those named, and import each: one line per indicator, saying what
+    /// changed or what failed. One that fails does not stop the others; the exit code is 1
+    /// when any failed (for cron). Kolada is asked for the data set's municipalities, their
+    /// regions and Riket.
+    Refresh {
+        /// The indicators' ids; none for all with a source on the web.
+        ids: Vec<String>,
+        /// Kolada's API version 3 at another address than https://api.kolada.se/v3: a mirror,
+        /// or a local server in tests.
+        #[arg(long, env = "RODTRAD_KOLADA_URL", value_name = "URL")]
+        kolada_url: Option<String>,
     },
 }
 

@@ -81,9 +81,15 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
         } => {
             println!(
                 "{}",
-                crate::indicator::inspect(&source, from.as_deref(), lang)?
+                crate::indicator::inspect(&source, from.as_deref(), lang).await?
             );
             Ok(())
+        }
+        Command::Indicator {
+            command: IndicatorCommand::Refresh { ids, kolada_url },
+        } => {
+            let store = open(&args.database).await?;
+            crate::values::refresh(&store, &ids, kolada_url.as_deref(), lang).await
         }
         Command::Round { command } => {
             let store = open(&args.database).await?;

@@ -1,12 +1,17 @@
-//! `rodtrad indicator import ID SOURCE`: an indicator's values from a statistics file, its
-//! dimensions read as period, area, sex and age (told, or named with options), written all at
-//! once or not at all; and what the import did, in words.
+//! `rodtrad indicator import ID SOURCE`: an indicator's values from a statistics file or web
+//! address, its dimensions read as period, area, sex and age (told, or named with options),
+//! written all at once or not at all; and what the import did, in words.
+//!
+//! `rodtrad indicator refresh [ID...]`: the same for every indicator whose source is on the
+//! web, fetched again from where its `[source]` says, its dimensions told from the table. Each
+//! indicator is written in its own transaction, so that one whose source fails (a table moved,
+//! a service down) is reported and the others still refreshed: a nightly job should lose one
+//! indicator's update, not all of them.
 
-use std::collections::HashSet;
-use std::time::Duration;
+use std::collections::{BTreeSet, HashSet};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rodtrad_domain::{Area, IndicatorValue, Slug};
+use rodtrad_domain::{Area, Fetch, Indicator, IndicatorValue, Slug};
+use rodtrad_fetch::{Client, PxSite, Source};
 use rodtrad_i18n::Lang;
 use rodtrad_stats::Table;
 use rodtrad_stats::observe::{Chosen, Mapping, observations};
@@ -15,7 +20,7 @@ use rodtrad_store::{Actor, Store, ValuesImported};
 use crate::cli::MappingArgs;
 use crate::commands::database_failed;
 use crate::error::CliError;
-use crate::indicator::{kind_of, read_failed, read_file, read_tables};
+use crate::indicator::{fetch, is_url, kind_of, read_failed, read_source, spinner};
 
 /// Imports the values of `id` from `source`, and says what changed.
 pub async fn import(
@@ -27,20 +32,16 @@ pub async fn import(
 ) -> Result<String, CliError> {
     let indicator = indicator_of(store, id).await?;
     let from = kind_of(mapping.from.as_deref())?;
-    let bytes = read_file(source)?;
-    let (_, tables) = read_tables(source, &bytes, from, lang)?;
-    let values = values_of(source, &tables, mapping, lang)?;
-    let bar = writing(values.len(), lang);
-    let done = store
-        .import_values(
-            &[(indicator.clone(), values)],
-            &Actor::command_line(),
-            rodtrad_auth::now(),
-        )
-        .await
-        .map_err(|e| database_failed(&e));
-    bar.finish_and_clear();
-    let done = done?;
+    let read = read_source(source, from, lang).await?;
+    // Only the first page came: the rest are not imported by chance of the address's form.
+    if let (Some(next), true) = (&read.next, is_url(source)) {
+        return Err(CliError::message(
+            "cli-indicator-one-page",
+            vec![("source", source.to_owned()), ("next", next.clone())],
+        ));
+    }
+    let values = values_of(source, &read.tables, mapping, lang)?;
+    let done = write(store, &indicator, values, lang).await?;
     Ok(format!(
         "{}\n{}",
         lang.format(
@@ -81,15 +82,195 @@ async fn indicator_of(store: &Store, id: &str) -> Result<Slug, CliError> {
     }
 }
 
-/// A spinner while the values are written, on a terminal only.
-fn writing(count: usize, lang: Lang) -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-        bar.set_style(style);
+/// Writes the values of one indicator in one transaction, with a spinner on a terminal.
+async fn write(
+    store: &Store,
+    indicator: &Slug,
+    values: Vec<IndicatorValue>,
+    lang: Lang,
+) -> Result<ValuesImported, CliError> {
+    let bar = spinner(lang.format("cli-values-writing", &[("count", values.len().to_string())]));
+    let done = store
+        .import_values(
+            &[(indicator.clone(), values)],
+            &Actor::command_line(),
+            rodtrad_auth::now(),
+        )
+        .await
+        .map_err(|e| database_failed(&e));
+    bar.finish_and_clear();
+    done
+}
+
+/// `rodtrad indicator refresh`: the values of the indicators `ids` names (all when none) whose
+/// source is on the web, fetched and written one indicator at a time, a line for each; an
+/// error at the end when any failed, after the others are done. `kolada` is Kolada's API at
+/// another address than the real one.
+pub async fn refresh(
+    store: &Store,
+    ids: &[String],
+    kolada: Option<&str>,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let set = store.export().await.map_err(|e| database_failed(&e))?;
+    let chosen: Vec<&Indicator> = if ids.is_empty() {
+        set.indicators
+            .iter()
+            .filter(|i| web_fetch(i).is_some())
+            .collect()
+    } else {
+        // Every name checked before anything is fetched: a mistyped one stops the run.
+        ids.iter()
+            .map(|id| {
+                set.indicators
+                    .iter()
+                    .find(|i| i.id.as_str() == id)
+                    .ok_or_else(|| {
+                        CliError::message("cli-indicator-unknown", vec![("id", id.clone())])
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    if chosen.is_empty() {
+        println!("{}", lang.text("cli-refresh-none"));
+        return Ok(());
     }
-    bar.set_message(lang.format("cli-values-writing", &[("count", count.to_string())]));
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
+    let client = crate::indicator::client(kolada, lang)?;
+    let areas = kolada_areas(&set.organisations);
+    let mut failed = 0;
+    for indicator in &chosen {
+        let id = indicator.id.to_string();
+        match refresh_one(store, &client, indicator, &areas, lang).await {
+            Ok((label, count, done)) => println!(
+                "{}",
+                lang.format(
+                    "cli-refresh-done",
+                    &[
+                        ("id", id),
+                        ("count", count.to_string()),
+                        ("source", label),
+                        ("result", imported_line(done, lang)),
+                    ],
+                )
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "{}",
+                    lang.format(
+                        "cli-refresh-failed",
+                        &[("id", id), ("detail", said(&e, lang))]
+                    )
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(CliError::message(
+            "cli-refresh-some-failed",
+            vec![
+                ("failed", failed.to_string()),
+                ("count", chosen.len().to_string()),
+            ],
+        ));
+    }
+    Ok(())
+}
+
+/// The indicator's source on the web, if it has one.
+fn web_fetch(indicator: &Indicator) -> Option<&Fetch> {
+    indicator
+        .source
+        .as_ref()
+        .and_then(|s| s.fetch.as_ref())
+        .filter(|f| f.is_web())
+}
+
+/// One indicator fetched, read and written: a name of its source for people, how many values
+/// came, and what writing them did.
+async fn refresh_one(
+    store: &Store,
+    client: &Client,
+    indicator: &Indicator,
+    areas: &[String],
+    lang: Lang,
+) -> Result<(String, usize, ValuesImported), CliError> {
+    let Some(how) = web_fetch(indicator) else {
+        return Err(CliError::message("cli-refresh-not-web", Vec::new()));
+    };
+    let (label, source) = source_of(how, areas, lang)?;
+    let fetched = fetch(client, &source, &label, lang).await?;
+    let tables = fetched.read().map_err(|e| read_failed(&label, &e, lang))?;
+    let values = values_of(&label, &tables, &MappingArgs::default(), lang)?;
+    let count = values.len();
+    let done = write(store, &indicator.id, values, lang).await?;
+    Ok((label, count, done))
+}
+
+/// What to fetch for an indicator's source, and its name for people: Kolada's key figure for
+/// the data set's municipalities, their regions and Riket; a PxWeb table by its address, its
+/// query posted (version 1) or none (version 2, the address carrying the selection, answered
+/// as JSON-stat when it asks so); any other address as it is.
+fn source_of(how: &Fetch, areas: &[String], lang: Lang) -> Result<(String, Source), CliError> {
+    Ok(match how {
+        Fetch::Kolada { kpi } => (
+            lang.format("cli-refresh-kolada", &[("kpi", kpi.clone())]),
+            Source::Kolada {
+                kpis: vec![kpi.clone()],
+                areas: areas.to_vec(),
+                years: Vec::new(),
+            },
+        ),
+        Fetch::PxWeb {
+            url,
+            query: Some(query),
+        } => {
+            let query = serde_json::from_str(query).map_err(|e| {
+                CliError::message(
+                    "cli-refresh-query",
+                    vec![("url", url.clone()), ("detail", e.to_string())],
+                )
+            })?;
+            (
+                url.clone(),
+                Source::PxWebV1 {
+                    site: PxSite::Other(url.clone()),
+                    table: String::new(),
+                    query,
+                },
+            )
+        }
+        Fetch::PxWeb { url, query: None } | Fetch::Url { url } => {
+            (url.clone(), Source::Url(url.clone()))
+        }
+        Fetch::File { .. } => return Err(CliError::message("cli-refresh-not-web", Vec::new())),
+    })
+}
+
+/// The areas asked of Kolada, in its codes: the data set's municipalities, the region each is
+/// in (`00` and the county's two digits) and Riket (`0000`), so that a plan's indicator can be
+/// compared with its surroundings.
+fn kolada_areas(organisations: &[rodtrad_domain::Organisation]) -> Vec<String> {
+    let mut areas = BTreeSet::from(["0000".to_owned()]);
+    for code in organisations
+        .iter()
+        .filter_map(|o| o.municipality_code.as_ref())
+    {
+        let code = code.as_str();
+        areas.insert(code.to_owned());
+        if let Some(county) = code.get(..2) {
+            areas.insert(format!("00{county}"));
+        }
+    }
+    areas.into_iter().collect()
+}
+
+/// An error's sentence without the "error:" before it, for a line of its own.
+fn said(e: &CliError, lang: Lang) -> String {
+    match e {
+        CliError::Message { key, args } => lang.format(key, args),
+        CliError::Invalid { .. } => e.render(lang),
+    }
 }
 
 /// The table's values as the indicator's: its dimensions mapped, every value given an area,

@@ -56,6 +56,10 @@ const FORMS: &[&str] = &[
     "/rounds/omgang-2025",
     "/rounds/omgang-2025/reports/brukarinflytandesamordnare-bisam",
     "/rounds/omgang-2025/overview?lang=en",
+    "/indicators",
+    "/indicators/delaktighet",
+    "/indicators/delaktighet?lang=en",
+    "/plans/gemensamma-insatsomraden-2021/goals/psykisk-halsa",
 ];
 
 /// A copy of a directory tree (a data set to change for a test).
@@ -88,6 +92,28 @@ fn browser_ready(root: &Path) -> bool {
         );
     }
     ready
+}
+
+/// An indicator with values in the data set at `dir`, so that its chart, map and tables are
+/// checked on its page and on the goal page it measures.
+fn with_indicator(dir: &Path) {
+    std::fs::create_dir_all(dir.join("indicators")).expect("dir");
+    std::fs::write(
+        dir.join("indicators/delaktighet.toml"),
+        "id = \"delaktighet\"\ntitle = \"Andel som upplever delaktighet\"\nunit = \"%\"\n\
+         decimals = 1\ndirection = \"higher\"\n\n[[measure]]\n\
+         goal = \"gemensamma-insatsomraden-2021/psykisk-halsa\"\n\
+         baseline = { value = 60, period = \"2018\" }\n\n[[measure.target]]\nvalue = 70\n\
+         period = \"2024\"\n",
+    )
+    .expect("indicator");
+    std::fs::write(
+        dir.join("indicators/delaktighet.csv"),
+        "period,area,sex,value\n2018,18,all,60\n2021,18,all,64\n2018,18,women,58\n\
+         2021,18,women,61\n2018,18,men,62\n2021,18,men,67\n2021,1880,all,70\n\
+         2021,1814,all,55\n2021,1885,all,60\n",
+    )
+    .expect("values");
 }
 
 #[test]
@@ -125,6 +151,7 @@ fn the_edit_flows_pass_axe_core_in_chromium() {
          deadline = \"2027-02-15\"\nstate = \"open\"\n",
     )
     .expect("round");
+    with_indicator(&with_round);
     let imported = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
         .args(["import", "with-round"])
         .current_dir(server.dir.path())

@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}", get(pages::rounds::show))
         .route("/activities/{id}", get(pages::activity::show))
         .route("/organisations/{id}", get(pages::organisation::show))
+        .route("/indicators", get(pages::indicators::list))
+        .route("/indicators/{id}", get(pages::indicators::show))
         // Pages only: the health check must ask the database every time.
         .route_layer(middleware::from_fn_with_state(state.clone(), cache::pages))
         .route("/login", get(pages::login::form).post(pages::login::submit))

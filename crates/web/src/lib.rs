@@ -12,6 +12,7 @@ mod csrf;
 mod edit;
 mod error;
 mod headers;
+mod indicators;
 mod lang;
 mod model;
 mod overview;

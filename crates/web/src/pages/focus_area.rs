@@ -1,6 +1,7 @@
 //! A focus area (any goal with goals below it): its activity areas and activities as a
-//! timeline, years as columns, with a table holding the same facts, then the follow-up's
-//! narrative for it.
+//! timeline, years as columns, with a table holding the same facts, then the indicators that
+//! measure it (each its chart, judgements, map and equity gap) and the follow-up's narrative
+//! for it.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,6 +9,7 @@ use axum::response::Html;
 use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan};
 
 use crate::error::AppError;
+use crate::indicators::{Goals, Panel, county_of, panel, values_for};
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
@@ -24,6 +26,7 @@ struct FocusAreaPage<'a> {
     level_name: &'a str,
     timeline: TimelineBlock<'a>,
     narratives: Vec<(&'a FollowUp, &'a str)>,
+    indicators: Vec<Panel>,
 }
 
 pub async fn show(
@@ -54,6 +57,19 @@ pub async fn show(
                 .map(move |s| (f, s.narrative.as_str()))
         })
         .collect();
+    let county = county_of(&model.set);
+    let mut indicators = Vec::new();
+    for i in model
+        .set
+        .indicators
+        .iter()
+        .filter(|i| i.measures.iter().any(|m| m.goal == goal))
+    {
+        let values = values_for(state.store(), i, county.as_deref())
+            .await
+            .map_err(|e| AppError::Internal(lang, e.to_string()))?;
+        indicators.push(panel(&model.set, i, &values, Goals::One(&goal), lang));
+    }
     render(
         &FocusAreaPage {
             page: Page::new(
@@ -72,6 +88,7 @@ pub async fn show(
                 .map_or("", |l| l.name.as_str()),
             timeline: timeline::for_goal(&model, plan, node),
             narratives,
+            indicators,
         },
         lang,
     )

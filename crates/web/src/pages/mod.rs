@@ -4,6 +4,7 @@ pub mod account;
 pub mod activity;
 pub mod compare;
 pub mod focus_area;
+pub mod indicators;
 pub mod login;
 pub mod my;
 pub mod organisation;
