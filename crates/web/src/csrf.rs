@@ -63,9 +63,18 @@ pub async fn verify(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, AppError::BadRequest(lang)).into_response();
     };
-    let sent = form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.into_owned());
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| t.starts_with("multipart/form-data"))
+        .map(str::to_owned);
+    let sent = match multipart {
+        Some(content_type) => multipart_token(&content_type, bytes.clone()).await,
+        None => form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned()),
+    };
     match (expected, sent) {
         (Some(expected), Some(sent)) if !expected.is_empty() && same(&expected, &sent) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -76,6 +85,23 @@ pub async fn verify(request: Request, next: Next) -> Response {
             AppError::Forbidden(lang).into_response()
         }
     }
+}
+
+/// The `csrf` field of a multipart form (a file uploaded), read from its parts in order: a
+/// form puts the token before its file, so the file is not read through for it.
+async fn multipart_token(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let request = Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()?;
+    let mut form = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ pub struct AppState {
     whole_reads: Arc<std::sync::atomic::AtomicUsize>,
     /// Where mail goes, when a mail server is configured.
     mailing: Option<Arc<crate::reminders::Mailing>>,
+    /// Fetches indicators' statistics and searches Kolada's key figures; `None` when the
+    /// HTTP client could not be set up. Tests point its base URLs at a local server.
+    fetch: Option<rodtrad_fetch::Client>,
 }
 
 /// The data as each kind of viewer sees it, made from one reading of the store.
@@ -407,7 +410,22 @@ impl AppState {
             catching_up: Arc::new(tokio::sync::Mutex::new(())),
             whole_reads: Arc::new(std::sync::atomic::AtomicUsize::new(1)),
             mailing: None,
+            fetch: rodtrad_fetch::Client::new()
+                .inspect_err(|e| tracing::error!(error = %e, "no client for fetching statistics"))
+                .ok(),
         })
+    }
+
+    /// The state fetching statistics with `client` (Kolada at another address, in tests).
+    #[must_use]
+    pub fn with_fetch(mut self, client: rodtrad_fetch::Client) -> Self {
+        self.fetch = Some(client);
+        self
+    }
+
+    /// The client that fetches statistics, if there is one.
+    pub fn fetcher(&self) -> Option<&rodtrad_fetch::Client> {
+        self.fetch.as_ref()
     }
 
     /// The state sending mail as `mailing` says (reminders, returned reports).

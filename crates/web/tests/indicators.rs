@@ -264,3 +264,40 @@ async fn values_imported_later_are_on_the_pages_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_follow_up_report_shows_each_focus_areas_goals_with_their_indicators() {
+    for app in apps("indicator_report").await {
+        let store = app.state.store();
+        let mut set = rodtrad_format::parse_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/orebro"),
+        )
+        .expect("data set");
+        let mut i = indicator();
+        i.measures[0].goal = GoalRef {
+            plan: slug("gemensamma-insatsomraden-2021"),
+            node: slug("psykisk-halsa"),
+        };
+        set.indicators.push(i);
+        let mut round = set.follow_ups[0].clone();
+        round.id = slug("uppfoljning-2025");
+        round.title = "Uppföljning 2025".into();
+        set.follow_ups.push(round);
+        store
+            .import_with_values(&set, &[(slug("delaktighet"), values())], &Actor::command_line(), 1)
+            .await
+            .expect("import");
+        app.state.catch_up().await.expect("catch up");
+        let page = get(&app, "/follow-ups/uppfoljning-2025", "").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let rows = table(&page.body, "Indikatorer för insatsområdets mål");
+        assert_eq!(rows.len(), 1, "{}", page.body);
+        assert_eq!(rows[0][0], "Psykisk hälsa");
+        assert_eq!(rows[0][1], "Andel som upplever delaktighet");
+        assert!(
+            page.body.contains("Inte på väg</span> Mål 2024 för alla: 70,0 %."),
+            "{}",
+            page.body
+        );
+    }
+}

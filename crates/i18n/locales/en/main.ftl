@@ -840,3 +840,6 @@ coverage-lead = Goals without an indicator, and goals with an indicator but no t
 coverage-goals = Goals
 coverage-without = Without an indicator
 coverage-no-target = With an indicator but no target
+report-indicators-caption = Indicators of the focus area's goals
+report-indicator-standing = Standing
+report-indicator-no-target = No target.

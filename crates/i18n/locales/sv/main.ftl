@@ -840,3 +840,6 @@ coverage-lead = Mål som saknar indikator, och mål med indikator men utan målv
 coverage-goals = Mål
 coverage-without = Utan indikator
 coverage-no-target = Med indikator men utan målvärde
+report-indicators-caption = Indikatorer för insatsområdets mål
+report-indicator-standing = Läge
+report-indicator-no-target = Inget målvärde.

@@ -2,7 +2,7 @@
 //! save, the form for a new one and its save. What differs by kind (who may, which fields,
 //! how the posted values read) is an [`Editor`].
 
-use axum::extract::{Form as Posted, Path, State};
+use axum::extract::{Form as Posted, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -125,6 +125,34 @@ pub trait Editor: Send + Sync + 'static {
     /// Puts the data set in order after the item `id` is in place, as `input` asks (a goal
     /// moved in its tree).
     fn arrange(_set: &mut DataSet, _scope: Option<&Slug>, _input: &Input, _id: &Slug) {}
+
+    /// The fields a link may fill in when it opens the form (`?name=value`), so that a page
+    /// elsewhere (Kolada's catalogue) can hand a choice to it; none unless an editor names them.
+    const PREFILL: &'static [&'static str] = &[];
+
+    /// The form's page with links of its own added (a search to fill a field from).
+    fn form_tools(page: Page, _id: Option<&Slug>) -> Page {
+        page
+    }
+}
+
+/// What a link asked the form to show (`?name=value`): for the fields the editor lets be
+/// filled so.
+pub type Prefill = RawQuery;
+
+fn prefill<E: Editor>(mut form: Form, RawQuery(asked): Prefill) -> Form {
+    let Some(asked) = asked.filter(|_| !E::PREFILL.is_empty()) else {
+        return form;
+    };
+    for (k, v) in form_urlencoded::parse(asked.as_bytes()) {
+        if !E::PREFILL.contains(&k.as_ref()) {
+            continue;
+        }
+        if let Some(f) = form.fields.iter_mut().find(|f| f.name == k) {
+            v.trim().clone_into(&mut f.value);
+        }
+    }
+    form
 }
 
 /// What every top-level item's editor has alike: its list in the data set, its id, its item in
@@ -190,7 +218,7 @@ fn form<E: Editor>(
         Some(o) => lang.format(E::TITLES.0, &[("title", E::name(o))]),
         None => lang.text(E::TITLES.1),
     };
-    let page = Page::new(lang, title, &action).with(viewer);
+    let page = E::form_tools(Page::new(lang, title, &action).with(viewer), old.map(E::id));
     let mut fields = E::fields(viewer, state, scope, old);
     if old.is_none() {
         fields.insert(
@@ -257,6 +285,7 @@ pub async fn edit_form<E: Editor>(
     State(state): State<AppState>,
     viewer: Viewer,
     p: Params,
+    asked: Prefill,
 ) -> Response {
     let (scope, id) = params(p);
     let id = id.unwrap_or_default();
@@ -269,7 +298,10 @@ pub async fn edit_form<E: Editor>(
     // The revision of the values shown: both from the one model.
     let rev = working.revision(&E::key(scope.as_ref(), E::id(old)));
     respond(
-        &form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
+        &prefill::<E>(
+            form::<E>(&viewer, &state, scope.as_ref(), Some(old), rev),
+            asked,
+        ),
         viewer.lang,
         StatusCode::OK,
     )
@@ -332,6 +364,7 @@ pub async fn new_form<E: Editor>(
     State(state): State<AppState>,
     viewer: Viewer,
     p: Params,
+    asked: Prefill,
 ) -> Response {
     let (scope, _) = params(p);
     let working = state.fresh_working().await;
@@ -347,7 +380,7 @@ pub async fn new_form<E: Editor>(
         0
     };
     respond(
-        &form::<E>(&viewer, &state, scope.as_ref(), None, rev),
+        &prefill::<E>(form::<E>(&viewer, &state, scope.as_ref(), None, rev), asked),
         viewer.lang,
         StatusCode::OK,
     )

@@ -36,8 +36,10 @@ struct RemovePage {
     csrf: String,
     revision: i64,
     dependents: Vec<Dependent>,
-    /// The goals that would lose the activity removed, by plan and goal title.
+    /// The goals that would lose the activity or indicator removed, by plan and goal title.
     serves: Vec<String>,
+    /// What the list of those goals is headed with: for an activity, or an indicator.
+    serves_heading: String,
     /// Why the removal cannot be done; empty when it can.
     blocked: Vec<String>,
 }
@@ -66,23 +68,34 @@ fn serving(
         serves: Vec::new(),
         refused: Vec::new(),
     };
-    if key.kind != ItemKind::Activity {
-        return out;
-    }
-    let Some(activity) = working.set.activities.iter().find(|a| a.id == key.id) else {
-        return out;
+    // An indicator measures goals as an activity serves them: removing it takes it from them.
+    let goals: Vec<&rodtrad_domain::GoalRef> = match key.kind {
+        ItemKind::Activity => match working.set.activities.iter().find(|a| a.id == key.id) {
+            Some(a) => a.serves.iter().collect(),
+            None => return out,
+        },
+        ItemKind::Indicator => match working.set.indicators.iter().find(|x| x.id == key.id) {
+            Some(x) => x.measures.iter().map(|m| &m.goal).collect(),
+            None => return out,
+        },
+        _ => return out,
+    };
+    let needs_rights = if key.kind == ItemKind::Indicator {
+        "remove-indicator-needs-rights"
+    } else {
+        "remove-needs-rights"
     };
     let access = viewer.access();
     let seen = state.model_for(viewer);
     let mut hidden = 0;
     let mut hidden_refused = false;
-    for goal in &activity.serves {
+    for goal in goals {
         let may = access.may_edit_plan(&goal.plan);
         let plan = seen.set.plans.iter().find(|p| p.id == goal.plan);
         let node = plan.and_then(|p| p.nodes.iter().find(|n| n.id == goal.node));
         if let (Some(plan), Some(node)) = (plan, node) {
             out.serves.push(format!("{}: {}", plan.title, node.title));
-            let refusal = lang.format("remove-needs-rights", &[("plan", plan.title.clone())]);
+            let refusal = lang.format(needs_rights, &[("plan", plan.title.clone())]);
             if !may && !out.refused.contains(&refusal) {
                 out.refused.push(refusal);
             }
@@ -95,7 +108,7 @@ fn serving(
         out.serves.push(lang.count("remove-serves-hidden", hidden));
     }
     if hidden_refused {
-        out.refused.push(lang.text("remove-needs-rights-hidden"));
+        out.refused.push(lang.text(&format!("{needs_rights}-hidden")));
     }
     out
 }
@@ -151,6 +164,11 @@ fn page<E: Editor>(
         revision,
         dependents: loses.dependents,
         serves: loses.serves,
+        serves_heading: lang.text(if E::key(scope, id).kind == ItemKind::Indicator {
+            "remove-indicator-measures"
+        } else {
+            "remove-serves"
+        }),
         blocked,
         page,
     };

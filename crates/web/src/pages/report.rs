@@ -8,6 +8,7 @@ use axum::response::Html;
 use rodtrad_domain::{FollowUp, GoalNode, GoalRef, Plan, RoundState};
 
 use crate::error::AppError;
+use crate::indicators::{Goals, Judged, county_of, panel, values_for};
 use crate::model::ReadModel;
 use crate::pages::{Page, render};
 use crate::session::Viewer;
@@ -15,9 +16,72 @@ use crate::state::AppState;
 use crate::timeline::{self, Line, TimelineBlock};
 
 struct Section<'a> {
+    plan: &'a Plan,
     node: &'a GoalNode,
     timeline: TimelineBlock<'a>,
     narrative: Option<&'a str>,
+    /// The focus area's goals (itself and those below it) with the indicators measuring them.
+    indicators: Vec<Measured>,
+}
+
+/// A goal and an indicator measuring it, with the indicator's marks for it judged.
+struct Measured {
+    goal: String,
+    goal_href: String,
+    indicator: String,
+    indicator_href: String,
+    baseline: Option<String>,
+    judged: Vec<Judged>,
+}
+
+/// The goals at and below `top` in `plan`, parents before children.
+fn subtree<'a>(plan: &'a Plan, top: &'a GoalNode) -> Vec<&'a GoalNode> {
+    let mut out = vec![top];
+    let mut i = 0;
+    while i < out.len() {
+        let id = &out[i].id;
+        out.extend(plan.nodes.iter().filter(|n| n.parent.as_ref() == Some(id)));
+        i += 1;
+    }
+    out
+}
+
+/// Each goal of the section with each indicator measuring it, judged on its values.
+async fn measured(
+    state: &AppState,
+    model: &ReadModel,
+    plan: &Plan,
+    top: &GoalNode,
+    lang: rodtrad_i18n::Lang,
+) -> Result<Vec<Measured>, AppError> {
+    let county = county_of(&model.set);
+    let mut out = Vec::new();
+    for node in subtree(plan, top) {
+        let goal = GoalRef {
+            plan: plan.id.clone(),
+            node: node.id.clone(),
+        };
+        for i in model
+            .set
+            .indicators
+            .iter()
+            .filter(|i| i.measures.iter().any(|m| m.goal == goal))
+        {
+            let values = values_for(state.store(), i, county.as_deref())
+                .await
+                .map_err(|e| AppError::Internal(lang, e.to_string()))?;
+            let p = panel(&model.set, i, &values, Goals::One(&goal), lang);
+            out.push(Measured {
+                goal: node.title.clone(),
+                goal_href: format!("/plans/{}/goals/{}", plan.id, node.id),
+                indicator: i.title.clone(),
+                indicator_href: format!("/indicators/{}", i.id),
+                baseline: p.baseline,
+                judged: p.judged,
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -82,9 +146,11 @@ pub async fn show(
             .iter()
             .filter(|n| n.parent.is_none())
             .map(|n| Section {
+                plan: structure,
                 node: n,
                 timeline: timeline::for_goal(model, structure, n),
                 narrative: narrative(structure, n),
+                indicators: Vec::new(),
             })
             .collect(),
         // Without a structure: the goals its sections name, or the top-level goals of the
@@ -95,9 +161,11 @@ pub async fn show(
             .filter_map(|s| {
                 let (plan, node) = model.node(&s.node)?;
                 Some(Section {
+                    plan,
                     node,
                     timeline: timeline::for_goal(model, plan, node),
                     narrative: Some(s.narrative.as_str()),
+                    indicators: Vec::new(),
                 })
             })
             .collect(),
@@ -110,13 +178,19 @@ pub async fn show(
                     .iter()
                     .filter(|n| n.parent.is_none())
                     .map(move |n| Section {
+                        plan,
                         node: n,
                         timeline: timeline::for_goal(model, plan, n),
                         narrative: None,
+                        indicators: Vec::new(),
                     })
             })
             .collect(),
     };
+    let mut sections: Vec<Section<'_>> = sections;
+    for section in &mut sections {
+        section.indicators = measured(&state, model, section.plan, section.node, lang).await?;
+    }
     render(
         &ReportPage {
             page: Page::new(
