@@ -310,6 +310,57 @@ fn a_generated_set_of_national_size_is_valid_and_imports_on_every_backend() {
     }
 }
 
+/// Issue 12: `generate --indicators N` makes N indicators measuring the plans' sub-goals, each
+/// with a value for every municipality, county and Riket, sex and year (312 × 3 × 20), and
+/// municipalities of one real county among the organisations; the set validates, imports with
+/// its values on every backend, exports as generated, and imports again writing nothing.
+#[test]
+fn generate_with_indicators_writes_a_valid_set_whose_values_import_on_every_backend() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = rodtrad(&["generate", "gen", "--indicators", "3"], tmp.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check = rodtrad(&["validate", "gen"], tmp.path());
+    assert!(check.status.success(), "{}", stderr(&check));
+    let expected = files_of(&tmp.path().join("gen"));
+    let csvs: Vec<_> = expected
+        .iter()
+        .filter(|(path, _)| path.starts_with("indicators/") && path.ends_with(".csv"))
+        .collect();
+    assert_eq!(csvs.len(), 3);
+    for (path, text) in &csvs {
+        // A header, then one row per value.
+        assert_eq!(text.lines().count(), 1 + 18_720, "{path}");
+    }
+    let organisations = &expected
+        .iter()
+        .find(|(path, _)| path == "organisations.toml")
+        .expect("organisations.toml")
+        .1;
+    assert!(
+        organisations.contains("municipality_code = \"14"),
+        "{organisations}"
+    );
+    for (i, url) in databases(tmp.path(), "indicators").iter().enumerate() {
+        let import = rodtrad(&["--database", url, "import", "gen"], tmp.path());
+        assert!(import.status.success(), "{url}: {}", stderr(&import));
+        assert!(
+            stdout(&import).contains("56160 nya värden, 0 ändrade, 0 oförändrade"),
+            "{url}: {}",
+            stdout(&import)
+        );
+        let dir = format!("out-{i}");
+        let export = rodtrad(&["--database", url, "export", &dir], tmp.path());
+        assert!(export.status.success(), "{url}: {}", stderr(&export));
+        assert_eq!(files_of(&tmp.path().join(&dir)), expected, "{url}");
+        let again = rodtrad(&["--database", url, "import", "gen"], tmp.path());
+        assert!(
+            stdout(&again).contains("alla 56160 värden fanns redan"),
+            "{url}: {}",
+            stdout(&again)
+        );
+    }
+}
+
 fn rodtrad_with_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_rodtrad"))
@@ -416,6 +467,7 @@ fn the_record_of_changes_is_exported_apart_on_every_backend() {
                 + set.strategies.len()
                 + set.follow_ups.len()
                 + set.reports.len()
+                + set.indicators.len()
         );
         let first = &lines[0];
         assert_eq!(first["actor"], "rodtrad");
