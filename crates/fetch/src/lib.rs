@@ -11,10 +11,12 @@
 mod client;
 mod error;
 mod http;
+mod indicator;
 mod kolada;
 mod pxweb;
 mod source;
 
 pub use client::{Client, Config};
 pub use error::FetchError;
+pub use indicator::{kolada_areas, source_for};
 pub use source::{Fetched, PxSite, Select, Source};

@@ -8,13 +8,11 @@
 //! a service down) is reported and the others still refreshed: a nightly job should lose one
 //! indicator's update, not all of them.
 
-use std::collections::{BTreeSet, HashSet};
-
 use rodtrad_domain::{Area, Fetch, Indicator, IndicatorValue, Slug};
-use rodtrad_fetch::{Client, PxSite, Source};
+use rodtrad_fetch::{Client, Source};
 use rodtrad_i18n::Lang;
 use rodtrad_stats::Table;
-use rodtrad_stats::observe::{Chosen, Mapping, observations};
+use rodtrad_stats::observe::{Chosen, Refused, indicator_values};
 use rodtrad_store::{Actor, Store, ValuesImported};
 
 use crate::cli::MappingArgs;
@@ -136,7 +134,12 @@ pub async fn refresh(
         return Ok(());
     }
     let client = crate::indicator::client(kolada, lang)?;
-    let areas = kolada_areas(&set.organisations);
+    let areas = rodtrad_fetch::kolada_areas(
+        set.organisations
+            .iter()
+            .filter_map(|o| o.municipality_code.as_ref())
+            .map(|c| c.as_str()),
+    );
     let mut failed = 0;
     for indicator in &chosen {
         let id = indicator.id.to_string();
@@ -207,62 +210,22 @@ async fn refresh_one(
     Ok((label, count, done))
 }
 
-/// What to fetch for an indicator's source, and its name for people: Kolada's key figure for
-/// the data set's municipalities, their regions and Riket; a PxWeb table by its address, its
-/// query posted (version 1) or none (version 2, the address carrying the selection, answered
-/// as JSON-stat when it asks so); any other address as it is.
+/// What to fetch for an indicator's source (`rodtrad_fetch::source_for`), and its name for
+/// people: the key figure for Kolada, the address otherwise.
 fn source_of(how: &Fetch, areas: &[String], lang: Lang) -> Result<(String, Source), CliError> {
-    Ok(match how {
-        Fetch::Kolada { kpi } => (
-            lang.format("cli-refresh-kolada", &[("kpi", kpi.clone())]),
-            Source::Kolada {
-                kpis: vec![kpi.clone()],
-                areas: areas.to_vec(),
-                years: Vec::new(),
-            },
-        ),
-        Fetch::PxWeb {
-            url,
-            query: Some(query),
-        } => {
-            let query = serde_json::from_str(query).map_err(|e| {
-                CliError::message(
-                    "cli-refresh-query",
-                    vec![("url", url.clone()), ("detail", e.to_string())],
-                )
-            })?;
-            (
-                url.clone(),
-                Source::PxWebV1 {
-                    site: PxSite::Other(url.clone()),
-                    table: String::new(),
-                    query,
-                },
-            )
-        }
-        Fetch::PxWeb { url, query: None } | Fetch::Url { url } => {
-            (url.clone(), Source::Url(url.clone()))
-        }
-        Fetch::File { .. } => return Err(CliError::message("cli-refresh-not-web", Vec::new())),
-    })
-}
-
-/// The areas asked of Kolada, in its codes: the data set's municipalities, the region each is
-/// in (`00` and the county's two digits) and Riket (`0000`), so that a plan's indicator can be
-/// compared with its surroundings.
-fn kolada_areas(organisations: &[rodtrad_domain::Organisation]) -> Vec<String> {
-    let mut areas = BTreeSet::from(["0000".to_owned()]);
-    for code in organisations
-        .iter()
-        .filter_map(|o| o.municipality_code.as_ref())
-    {
-        let code = code.as_str();
-        areas.insert(code.to_owned());
-        if let Some(county) = code.get(..2) {
-            areas.insert(format!("00{county}"));
-        }
+    let label = match how {
+        Fetch::Kolada { kpi } => lang.format("cli-refresh-kolada", &[("kpi", kpi.clone())]),
+        Fetch::PxWeb { url, .. } | Fetch::Url { url } => url.clone(),
+        Fetch::File { .. } => String::new(),
+    };
+    match rodtrad_fetch::source_for(how, areas) {
+        Some(Ok(source)) => Ok((label, source)),
+        Some(Err(e)) => Err(CliError::message(
+            "cli-refresh-query",
+            vec![("url", label), ("detail", e.to_string())],
+        )),
+        None => Err(CliError::message("cli-refresh-not-web", Vec::new())),
     }
-    areas.into_iter().collect()
 }
 
 /// An error's sentence without the "error:" before it, for a line of its own.
@@ -303,41 +266,25 @@ pub fn values_of(
         sex: args.sex.clone(),
         age: args.age.clone(),
     };
-    let mapping =
-        Mapping::detect_with(table, &chosen).map_err(|e| read_failed(source, &e, lang))?;
-    let observed = observations(table, &mapping).map_err(|e| read_failed(source, &e, lang))?;
     let fixed = args.area_code.as_deref().map(Area::parse);
-    let mut seen: HashSet<(String, String, String, Option<String>)> = HashSet::new();
-    let mut out = Vec::with_capacity(observed.len());
-    for o in observed {
-        let area = o.area.or_else(|| fixed.clone()).ok_or_else(|| {
+    indicator_values(table, &chosen, fixed.as_ref()).map_err(|r| match r {
+        Refused::Read(e) => read_failed(source, &e, lang),
+        Refused::NoArea => {
             CliError::message("cli-values-no-area", vec![("source", source.to_owned())])
-        })?;
-        let key = (
-            o.period.to_string(),
-            area.to_string(),
-            o.sex.code().to_owned(),
-            o.age.clone(),
-        );
-        if !seen.insert(key.clone()) {
-            return Err(CliError::message(
-                "cli-values-twice",
-                vec![
-                    ("period", key.0),
-                    ("area", key.1),
-                    ("sex", key.2),
-                    ("age", key.3.unwrap_or_else(|| "—".into())),
-                ],
-            ));
         }
-        out.push(IndicatorValue {
-            period: o.period,
+        Refused::Twice {
+            period,
             area,
-            sex: o.sex,
-            age: o.age,
-            value: o.value.filter(|v| v.is_finite()),
-            status: o.status,
-        });
-    }
-    Ok(out)
+            sex,
+            age,
+        } => CliError::message(
+            "cli-values-twice",
+            vec![
+                ("period", period.to_string()),
+                ("area", area.to_string()),
+                ("sex", sex.code().to_owned()),
+                ("age", age.unwrap_or_else(|| "—".into())),
+            ],
+        ),
+    })
 }

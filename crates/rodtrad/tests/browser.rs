@@ -60,6 +60,11 @@ const FORMS: &[&str] = &[
     "/indicators/delaktighet",
     "/indicators/delaktighet?lang=en",
     "/plans/gemensamma-insatsomraden-2021/goals/psykisk-halsa",
+    "/new/indicator",
+    "/edit/indicator/delaktighet?lang=en",
+    "/remove/indicator/delaktighet",
+    "/indicators/delaktighet/values",
+    "/indicators/kolada",
 ];
 
 /// A copy of a directory tree (a data set to change for a test).

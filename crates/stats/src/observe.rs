@@ -170,3 +170,54 @@ pub fn observations(t: &Table, m: &Mapping) -> Result<Vec<Observation>, ReadErro
     }
     Ok(out)
 }
+
+/// Why a table's values cannot be an indicator's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refused {
+    /// The table breaks a rule, or its dimensions cannot be told.
+    Read(ReadError),
+    /// A value has no area: the table has no area dimension, and none was given.
+    NoArea,
+    /// Two values come out with the same coordinates (a mapping that makes two of one).
+    Twice {
+        period: Period,
+        area: Area,
+        sex: Sex,
+        age: Option<String>,
+    },
+}
+
+/// The values of `t` as an indicator's: its dimensions told (or `chosen`), every value given an
+/// area (`area` where the table has none), and no two of the same coordinates, which is
+/// refused naming them rather than one kept by chance. Values that are not finite keep their
+/// status only.
+pub fn indicator_values(
+    t: &Table,
+    chosen: &Chosen,
+    area: Option<&Area>,
+) -> Result<Vec<rodtrad_domain::IndicatorValue>, Refused> {
+    let mapping = Mapping::detect_with(t, chosen).map_err(Refused::Read)?;
+    let observed = observations(t, &mapping).map_err(Refused::Read)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(observed.len());
+    for o in observed {
+        let area = o.area.or_else(|| area.cloned()).ok_or(Refused::NoArea)?;
+        if !seen.insert((o.period, area.clone(), o.sex, o.age.clone())) {
+            return Err(Refused::Twice {
+                period: o.period,
+                area,
+                sex: o.sex,
+                age: o.age,
+            });
+        }
+        out.push(rodtrad_domain::IndicatorValue {
+            period: o.period,
+            area,
+            sex: o.sex,
+            age: o.age,
+            value: o.value.filter(|v| v.is_finite()),
+            status: o.status,
+        });
+    }
+    Ok(out)
+}

@@ -15,6 +15,7 @@ use crate::csrf;
 use crate::edit;
 use crate::edit::activity::Activities;
 use crate::edit::follow_up::FollowUps;
+use crate::edit::indicator::Indicators;
 use crate::edit::item::{self, Editor};
 use crate::edit::parts::Titled;
 use crate::edit::plan::{Goals, Plans};
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editing::<Strategies>("/strategy/{id}", "/strategy"))
         .merge(editing::<Plans>("/plan/{id}", "/plan"))
         .merge(editing::<FollowUps>("/follow_up/{id}", "/follow_up"))
+        .merge(indicators())
         .merge(editing::<Goals>(
             "/plan/{plan}/goal/{id}",
             "/plan/{plan}/goal",
@@ -128,6 +130,18 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(crate::headers::secure))
         .with_state(state)
+}
+
+/// An indicator's forms, the import of its values and the search of Kolada's catalogue; never
+/// kept in the page cache: a search asks Kolada live, and an import changes what pages show.
+fn indicators() -> Router<AppState> {
+    editing::<Indicators>("/indicator/{id}", "/indicator")
+        .route("/indicators/kolada", get(edit::kolada::search))
+        .route(
+            "/indicators/{id}/values",
+            get(edit::values::form).post(edit::values::upload),
+        )
+        .route("/indicators/{id}/fetch", post(edit::values::fetch_again))
 }
 
 /// The routes of one kind: `/edit` + `one`, `/remove` + `one`, `/new` + `new`.

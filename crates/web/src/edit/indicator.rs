@@ -67,7 +67,12 @@ fn linkable(viewer: &Viewer, set: &DataSet) -> Vec<Choice> {
 fn sexes(lang: Lang) -> Vec<Choice> {
     Sex::ALL
         .iter()
-        .map(|s| Choice::new(&s.code(), &lang.text(&format!("indicator-sex-{}", s.code()))))
+        .map(|s| {
+            Choice::new(
+                &s.code(),
+                &lang.text(&format!("indicator-sex-{}", s.code())),
+            )
+        })
         .collect()
 }
 
@@ -104,8 +109,12 @@ fn fields(viewer: &Viewer, set: &DataSet, i: Option<&Indicator>) -> Vec<Field> {
             t("indicator-edit-definition"),
             i.and_then(|i| i.definition.as_deref()),
         ),
-        Field::text("unit", t("indicator-unit"), i.and_then(|i| i.unit.as_deref()))
-            .hint(t("indicator-edit-unit-hint")),
+        Field::text(
+            "unit",
+            t("indicator-unit"),
+            i.and_then(|i| i.unit.as_deref()),
+        )
+        .hint(t("indicator-edit-unit-hint")),
         Field::text(
             "decimals",
             t("indicator-edit-decimals"),
@@ -120,12 +129,7 @@ fn fields(viewer: &Viewer, set: &DataSet, i: Option<&Indicator>) -> Vec<Field> {
             t("indicator-direction"),
             Direction::ALL
                 .iter()
-                .map(|d| {
-                    Choice::new(
-                        &d.code(),
-                        &t(&format!("indicator-direction-{}", d.code())),
-                    )
-                })
+                .map(|d| Choice::new(&d.code(), &t(&format!("indicator-direction-{}", d.code()))))
                 .collect(),
             i.and_then(|i| i.direction).map(|d| d.code().to_owned()),
         ),
@@ -158,18 +162,39 @@ fn fields(viewer: &Viewer, set: &DataSet, i: Option<&Indicator>) -> Vec<Field> {
                 .collect()
         })
         .unwrap_or_default();
-    fields.extend(measure_fields(lang, &goals, &shown_measures));
-    fields.extend(target_fields(lang, &goals, &shown_measures));
+    fields.extend(measure_fields(lang, &goals, measure_rows(&shown_measures)));
+    fields.extend(target_fields(lang, &goals, target_rows(&shown_measures)));
     fields
 }
 
+/// A numbered row as the form shows it: its goal, and its mark (a baseline, a target).
+type Row<'a> = (Option<String>, Option<&'a Mark>);
+
 /// One row per goal measured, with its baseline, and an empty row for a new one.
-fn measure_fields(lang: Lang, goals: &[Choice], measures: &[&Measure]) -> Vec<Field> {
-    let rows = measures
+fn measure_rows<'a>(measures: &[&'a Measure]) -> Vec<Row<'a>> {
+    measures
         .iter()
         .map(|m| (Some(m.goal.to_string()), m.baseline.as_ref()))
-        .chain(std::iter::once((None, None)));
-    rows.enumerate()
+        .chain(std::iter::once((None, None)))
+        .collect()
+}
+
+/// One row per target, naming its goal, and an empty row for a new one.
+fn target_rows<'a>(measures: &[&'a Measure]) -> Vec<Row<'a>> {
+    measures
+        .iter()
+        .flat_map(|m| {
+            m.targets
+                .iter()
+                .map(|t| (Some(m.goal.to_string()), Some(t)))
+        })
+        .chain(std::iter::once((None, None)))
+        .collect()
+}
+
+fn measure_fields(lang: Lang, goals: &[Choice], rows: Vec<Row<'_>>) -> Vec<Field> {
+    rows.into_iter()
+        .enumerate()
         .flat_map(|(i, (goal, base))| {
             let n = (i + 1).to_string();
             let label = |key: &str| lang.format(key, &[("n", n.clone())]);
@@ -216,13 +241,9 @@ fn measure_fields(lang: Lang, goals: &[Choice], measures: &[&Measure]) -> Vec<Fi
         .collect()
 }
 
-/// One row per target, naming its goal, and an empty row for a new one.
-fn target_fields(lang: Lang, goals: &[Choice], measures: &[&Measure]) -> Vec<Field> {
-    let rows = measures
-        .iter()
-        .flat_map(|m| m.targets.iter().map(|t| (Some(m.goal.to_string()), Some(t))))
-        .chain(std::iter::once((None, None)));
-    rows.enumerate()
+fn target_fields(lang: Lang, goals: &[Choice], rows: Vec<Row<'_>>) -> Vec<Field> {
+    rows.into_iter()
+        .enumerate()
         .flat_map(|(i, (goal, mark))| {
             let n = (i + 1).to_string();
             let label = |key: &str| lang.format(key, &[("n", n.clone())]);
@@ -312,16 +333,14 @@ fn mark(r: &mut Reader<'_>, names: [&str; 5]) -> Option<Mark> {
             found
         }
     };
-    let sex = match r.optional(sex) {
-        None => Sex::All,
-        Some(code) => match Sex::ALL.into_iter().find(|s| s.code() == code) {
-            Some(s) => s,
-            None => {
-                r.problems.add(sex, lang.text("edit-bad-choice"));
-                Sex::All
-            }
-        },
-    };
+    let code = r.optional(sex);
+    let found = code
+        .as_deref()
+        .map(|code| Sex::ALL.into_iter().find(|s| s.code() == code));
+    if found == Some(None) {
+        r.problems.add(sex, lang.text("edit-bad-choice"));
+    }
+    let sex = found.flatten().unwrap_or(Sex::All);
     Some(Mark {
         value: read_value?,
         period: read_period?,
@@ -362,8 +381,10 @@ fn source(r: &mut Reader<'_>) -> Option<IndicatorSource> {
     let fetch = match (kind.as_deref(), what) {
         (None, None) => None,
         (None, Some(_)) => {
-            r.problems
-                .add("source_kind", lang.text("indicator-edit-source-kind-needed"));
+            r.problems.add(
+                "source_kind",
+                lang.text("indicator-edit-source-kind-needed"),
+            );
             None
         }
         (Some(_), None) => {
@@ -406,6 +427,86 @@ fn source(r: &mut Reader<'_>) -> Option<IndicatorSource> {
             .add("query", lang.text("indicator-edit-query-without-pxweb"));
     }
     (publisher.is_some() || fetch.is_some()).then_some(IndicatorSource { publisher, fetch })
+}
+
+/// The rows of goals measured, each with its baseline; a row left empty is dropped.
+fn read_measures(r: &mut Reader<'_>, allowed: &[GoalRef]) -> Vec<Measure> {
+    let lang = r.lang;
+    let mut measures: Vec<Measure> = Vec::new();
+    for n in 1..=r.input.rows("measure") {
+        let name = format!("measure-{n}-goal");
+        let chosen = goal(r, &name, allowed);
+        let col = |c: &str| format!("measure-{n}-{c}");
+        let base = mark(
+            r,
+            [
+                &col("baseline"),
+                &col("baseline_period"),
+                &col("baseline_sex"),
+                &col("baseline_area"),
+                &col("baseline_age"),
+            ],
+        );
+        let Some(g) = chosen else {
+            // A row with values but no goal: the goal is wanted.
+            if r.input.text(&name).is_none() && row_used(r.input, &format!("measure-{n}-")) {
+                r.required(&name);
+            }
+            continue;
+        };
+        if measures.iter().any(|m| m.goal == g) {
+            r.problems
+                .add(&name, lang.text("indicator-edit-goal-twice"));
+            continue;
+        }
+        measures.push(Measure {
+            goal: g,
+            baseline: base,
+            targets: Vec::new(),
+        });
+    }
+    measures
+}
+
+/// The rows of targets, each put with the measure of the goal it names, which must be one of
+/// the rows of goals measured; a row left empty is dropped.
+fn read_targets(r: &mut Reader<'_>, allowed: &[GoalRef], measures: &mut [Measure]) {
+    let lang = r.lang;
+    for n in 1..=r.input.rows("target") {
+        let name = format!("target-{n}-goal");
+        let col = |c: &str| format!("target-{n}-{c}");
+        let used = row_used(r.input, &format!("target-{n}-"));
+        let target = mark(
+            r,
+            [
+                &col("value"),
+                &col("period"),
+                &col("sex"),
+                &col("area"),
+                &col("age"),
+            ],
+        );
+        if r.input.text(&name).is_none() {
+            if used {
+                r.required(&name);
+            }
+            continue;
+        }
+        let Some(g) = goal(r, &name, allowed) else {
+            continue;
+        };
+        let Some(m) = measures.iter_mut().find(|m| m.goal == g) else {
+            r.problems
+                .add(&name, lang.text("indicator-edit-target-not-measured"));
+            continue;
+        };
+        match target {
+            Some(t) => m.targets.push(t),
+            None => {
+                r.required(&col("value"));
+            }
+        }
+    }
 }
 
 fn read(
@@ -456,88 +557,8 @@ fn read(
             })
         })
         .collect();
-    let mut measures: Vec<Measure> = Vec::new();
-    for n in 1..=r.input.rows("measure") {
-        let name = format!("measure-{n}-goal");
-        let chosen = goal(&mut r, &name, &allowed);
-        let col = |c: &str| format!("measure-{n}-{c}");
-        let base = mark(
-            &mut r,
-            [
-                &col("baseline"),
-                &col("baseline_period"),
-                &col("baseline_sex"),
-                &col("baseline_area"),
-                &col("baseline_age"),
-            ],
-        );
-        let Some(g) = chosen else {
-            // A row with values but no goal: the goal is wanted. A row left empty is dropped.
-            if r.input.text(&name).is_none() && row_used(input, &format!("measure-{n}-")) {
-                r.required(&name);
-            }
-            continue;
-        };
-        if measures.iter().any(|m| m.goal == g) {
-            r.problems
-                .add(&name, lang.text("indicator-edit-goal-twice"));
-            continue;
-        }
-        measures.push(Measure {
-            goal: g,
-            baseline: base,
-            targets: Vec::new(),
-        });
-    }
-    for n in 1..=r.input.rows("target") {
-        let name = format!("target-{n}-goal");
-        let measured: Vec<GoalRef> = measures.iter().map(|m| m.goal.clone()).collect();
-        let col = |c: &str| format!("target-{n}-{c}");
-        let used = row_used(input, &format!("target-{n}-"));
-        let target = mark(
-            &mut r,
-            [
-                &col("value"),
-                &col("period"),
-                &col("sex"),
-                &col("area"),
-                &col("age"),
-            ],
-        );
-        let chosen = match r.optional(&name) {
-            None => {
-                if used {
-                    r.required(&name);
-                }
-                None
-            }
-            Some(text) => {
-                let g = GoalRef::parse(&text).filter(|g| allowed.contains(g));
-                match g {
-                    None => {
-                        let message =
-                            lang.format("indicator-edit-unknown-goal", &[("goal", text)]);
-                        r.problems.add(&name, message);
-                        None
-                    }
-                    Some(g) if !measured.contains(&g) => {
-                        r.problems
-                            .add(&name, lang.text("indicator-edit-target-not-measured"));
-                        None
-                    }
-                    Some(g) => Some(g),
-                }
-            }
-        };
-        if chosen.is_some() && target.is_none() {
-            r.required(&col("value"));
-        }
-        if let (Some(g), Some(t)) = (chosen, target) {
-            if let Some(m) = measures.iter_mut().find(|m| m.goal == g) {
-                m.targets.push(t);
-            }
-        }
-    }
+    let mut measures = read_measures(&mut r, &allowed);
+    read_targets(&mut r, &allowed, &mut measures);
     // A plan owner's indicator must measure a goal of theirs, or they could not open it again.
     if measures.is_empty() && !viewer.access().admin {
         r.problems
@@ -581,13 +602,11 @@ impl Editor for Indicators {
     }
 
     fn may_edit(viewer: &Viewer, _: &DataSet, _: Option<&Slug>, item: Option<&Indicator>) -> bool {
-        match item {
-            Some(i) => may_edit(viewer, i),
-            None => {
-                let access = viewer.access();
-                access.admin || access.grants.iter().any(|(r, _)| *r == Role::PlanOwner)
-            }
+        if let Some(i) = item {
+            return may_edit(viewer, i);
         }
+        let access = viewer.access();
+        access.admin || access.grants.iter().any(|(r, _)| *r == Role::PlanOwner)
     }
 
     fn fields(
@@ -610,13 +629,37 @@ impl Editor for Indicators {
         read(input, viewer, &state.working().set, old, id)
     }
 
+    /// As many rows of measures and targets as were posted (rows added by a person who sends
+    /// the form with more than the one empty row), each refilled from what was sent.
+    fn reshape(fields: &mut Vec<Field>, viewer: &Viewer, state: &AppState, input: &Input) {
+        let rows = |prefix: &str, now: usize| input.rows(prefix).max(now);
+        let count = |fields: &[Field], prefix: &str| {
+            fields
+                .iter()
+                .filter(|f| f.name.starts_with(prefix) && f.name.ends_with("-goal"))
+                .count()
+        };
+        let (m, t) = (
+            rows("measure", count(fields, "measure-")),
+            rows("target", count(fields, "target-")),
+        );
+        fields.retain(|f| !f.name.starts_with("measure-") && !f.name.starts_with("target-"));
+        let goals = linkable(viewer, &state.working().set);
+        // Rows without values: `refill` puts in what was posted.
+        fields.extend(measure_fields(viewer.lang, &goals, vec![(None, None); m]));
+        fields.extend(target_fields(viewer.lang, &goals, vec![(None, None); t]));
+    }
+
     /// A link to Kolada's catalogue, to pick a key figure for this form.
     fn form_tools(page: Page, id: Option<&Slug>) -> Page {
-        let mut path = "/indicators/kolada".to_owned();
-        if let Some(id) = id {
-            path.push_str(&format!("?for={id}"));
-        }
-        let link = (page.t("indicator-kolada-search-link"), with_lang(&page, &path));
+        let path = id.map_or_else(
+            || "/indicators/kolada".to_owned(),
+            |id| format!("/indicators/kolada?for={id}"),
+        );
+        let link = (
+            page.t("indicator-kolada-search-link"),
+            with_lang(&page, &path),
+        );
         let mut page = page;
         page.tools.push(link);
         page

@@ -134,6 +134,17 @@ pub trait Editor: Send + Sync + 'static {
     fn form_tools(page: Page, _id: Option<&Slug>) -> Page {
         page
     }
+
+    /// The fields of a form shown again with what was posted: as many numbered rows as were
+    /// sent, where an editor's rows are more than those of the item it was made from.
+    fn reshape(_fields: &mut Vec<Field>, _viewer: &Viewer, _state: &AppState, _input: &Input) {}
+}
+
+/// The form shown again after a refusal: shaped for what was posted, then refilled by
+/// [`refused`].
+fn again<E: Editor>(mut form: Form, viewer: &Viewer, state: &AppState, input: &Input) -> Form {
+    E::reshape(&mut form.fields, viewer, state, input);
+    form
 }
 
 /// What a link asked the form to show (`?name=value`): for the fields the editor lets be
@@ -321,7 +332,14 @@ pub async fn edit_save<E: Editor>(
         Err(answer) => return *answer,
     };
     let lang = viewer.lang;
-    let form = || form::<E>(&viewer, &state, scope, Some(old), input.revision());
+    let form = || {
+        again::<E>(
+            form::<E>(&viewer, &state, scope, Some(old), input.revision()),
+            &viewer,
+            &state,
+            &input,
+        )
+    };
     if let Err(p) = input.check_limits(lang) {
         return refused(form(), &input, Refused::Invalid(p), lang);
     }
@@ -409,7 +427,14 @@ pub async fn new_save<E: Editor>(
     let lang = viewer.lang;
     // A new part changes its plan: the edit is based on the plan's revision the form showed.
     let based_on = if scope.is_some() { input.revision() } else { 0 };
-    let form = || form::<E>(&viewer, &state, scope, None, based_on);
+    let form = || {
+        again::<E>(
+            form::<E>(&viewer, &state, scope, None, based_on),
+            &viewer,
+            &state,
+            &input,
+        )
+    };
     if let Err(p) = input.check_limits(lang) {
         return refused(form(), &input, Refused::Invalid(p), lang);
     }

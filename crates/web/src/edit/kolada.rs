@@ -65,7 +65,10 @@ fn encoded(s: &str) -> String {
 
 /// The key figures of one answer of `/v3/kpi`: `{"count": n, "values": [{"id", "title",
 /// "description", "is_divided_by_gender", ...}]}`.
-fn key_figures(body: &[u8]) -> Option<(usize, Vec<(String, String, String, bool)>)> {
+/// A key figure as the catalogue gives it: id, title, description, whether divided by sex.
+type KeyFigure = (String, String, String, bool);
+
+fn key_figures(body: &[u8]) -> Option<(usize, Vec<KeyFigure>)> {
     let v: Value = serde_json::from_slice(body).ok()?;
     let values = v.get("values")?.as_array()?;
     let text = |k: &Value, f: &str| k.get(f).and_then(Value::as_str).unwrap_or("").to_owned();
@@ -97,9 +100,8 @@ fn key_figures(body: &[u8]) -> Option<(usize, Vec<(String, String, String, bool)
 pub async fn search(
     State(state): State<AppState>,
     viewer: Viewer,
-    asked: Option<Query<Asked>>,
+    Query(asked): Query<Asked>,
 ) -> Response {
-    let Query(asked) = asked.unwrap_or_default();
     let lang = viewer.lang;
     let working = state.fresh_working().await;
     // Who may change the indicator named, or make a new one.
@@ -120,8 +122,12 @@ pub async fn search(
     if !may {
         return refuse(&viewer, "/indicators/kolada");
     }
-    let page = Page::new(lang, lang.text("indicator-kolada-title"), "/indicators/kolada")
-        .with(&viewer);
+    let page = Page::new(
+        lang,
+        lang.text("indicator-kolada-title"),
+        "/indicators/kolada",
+    )
+    .with(&viewer);
     let form = match &for_id {
         Some(id) => format!("/edit/indicator/{id}"),
         None => "/new/indicator".to_owned(),
@@ -166,14 +172,16 @@ pub async fn search(
             .take(MAX_LISTED)
             .map(|(id, title, description, by_sex)| {
                 // A new indicator takes the title and definition too; a changed one keeps its own.
-                let mut choose = format!("{form}?source_kind=kolada&source={}", encoded(&id));
-                if for_id.is_none() {
-                    choose.push_str(&format!(
-                        "&title={}&definition={}",
+                let choose = if for_id.is_none() {
+                    format!(
+                        "{form}?source_kind=kolada&source={}&title={}&definition={}",
+                        encoded(&id),
                         encoded(&title),
                         encoded(&description)
-                    ));
-                }
+                    )
+                } else {
+                    format!("{form}?source_kind=kolada&source={}", encoded(&id))
+                };
                 Found {
                     choose: with_lang(&search.page, &choose),
                     id,

@@ -15,13 +15,16 @@ pub mod check;
 pub mod follow_up;
 pub mod form;
 pub mod history;
+pub mod indicator;
 pub mod item;
+pub mod kolada;
 pub mod parts;
 pub mod plan;
 pub mod proposals;
 pub mod registry;
 pub mod remove;
 pub mod report;
+pub mod values;
 pub mod versions;
 
 use axum::response::{IntoResponse, Redirect, Response};

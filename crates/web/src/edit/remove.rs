@@ -108,7 +108,8 @@ fn serving(
         out.serves.push(lang.count("remove-serves-hidden", hidden));
     }
     if hidden_refused {
-        out.refused.push(lang.text(&format!("{needs_rights}-hidden")));
+        out.refused
+            .push(lang.text(&format!("{needs_rights}-hidden")));
     }
     out
 }

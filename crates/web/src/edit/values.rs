@@ -8,17 +8,15 @@
 //! reader refuses is said with its rule and where. Who may: whoever may change the indicator
 //! (`indicator::may_edit`). A file is at most [`MAX_UPLOAD`] bytes: the size of any form.
 
-use std::collections::{BTreeSet, HashSet};
-
 use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Form as Posted, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use rodtrad_domain::{Area, Fetch, Indicator, IndicatorValue, Organisation};
-use rodtrad_fetch::{FetchError, PxSite, Source};
+use rodtrad_domain::{Area, Fetch, Indicator, IndicatorValue};
+use rodtrad_fetch::FetchError;
 use rodtrad_i18n::Lang;
-use rodtrad_stats::observe::{Mapping, observations};
+use rodtrad_stats::observe::{Chosen, Refused, indicator_values};
 use rodtrad_stats::{Kind, ReadError, Table};
 use rodtrad_store::ValuesImported;
 
@@ -61,7 +59,10 @@ impl UploadForm {
             kinds: Kind::ALL
                 .iter()
                 .map(|k| {
-                    Choice::new(&k.code(), &lang.text(&format!("indicator-kind-{}", k.code())))
+                    Choice::new(
+                        &k.code(),
+                        &lang.text(&format!("indicator-kind-{}", k.code())),
+                    )
                 })
                 .collect(),
             fetch: web.then(|| page.href(&format!("/indicators/{}/fetch", indicator.id))),
@@ -189,7 +190,14 @@ pub async fn upload(
         Ok(i) => i,
         Err(answer) => return answer,
     };
-    let refused = |why: String| answer(&viewer, &indicator, Some(Err(why)), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = |why: String| {
+        answer(
+            &viewer,
+            &indicator,
+            Some(Err(why)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let Ok(form) = form else {
         return refused(lang.text("indicator-import-no-file"));
     };
@@ -242,7 +250,12 @@ async fn write(
             if let Err(e) = state.catch_up().await {
                 return AppError::Internal(lang, e.to_string()).into_response();
             }
-            answer(viewer, indicator, Some(Ok(said(done, lang))), StatusCode::OK)
+            answer(
+                viewer,
+                indicator,
+                Some(Ok(said(done, lang))),
+                StatusCode::OK,
+            )
         }
         Err(e) => AppError::Internal(lang, e.to_string()).into_response(),
     }
@@ -283,10 +296,8 @@ fn refusal(e: &ReadError, lang: Lang) -> String {
     )
 }
 
-/// The table's values as the indicator's: its dimensions told, every value given an area
-/// (`area` where the table has none), no two of the same coordinates. What the CLI's
-/// `values_of` does without options; kept small here, as the web offers no choice of table or
-/// dimension.
+/// The table's values as the indicator's (`rodtrad_stats::observe::indicator_values`), `area`
+/// where the table has none; the web offers no choice of table or dimension.
 fn values_of(
     tables: &[Table],
     area: Option<&str>,
@@ -298,36 +309,21 @@ fn values_of(
             &[("count", tables.len().to_string())],
         ));
     };
-    let mapping = Mapping::detect(table).map_err(|e| refusal(&e, lang))?;
-    let observed = observations(table, &mapping).map_err(|e| refusal(&e, lang))?;
     let fixed = area.map(Area::parse);
-    let mut seen = HashSet::new();
-    let mut out = Vec::with_capacity(observed.len());
-    for o in observed {
-        let Some(area) = o.area.or_else(|| fixed.clone()) else {
-            return Err(lang.text("indicator-import-no-area"));
-        };
-        let key = (o.period, area.clone(), o.sex, o.age.clone());
-        if !seen.insert(key) {
-            return Err(lang.format(
-                "indicator-import-twice",
-                &[
-                    ("period", o.period.to_string()),
-                    ("area", area.to_string()),
-                    ("sex", lang.text(&format!("indicator-sex-{}", o.sex.code()))),
-                ],
-            ));
-        }
-        out.push(IndicatorValue {
-            period: o.period,
-            area,
-            sex: o.sex,
-            age: o.age,
-            value: o.value.filter(|v| v.is_finite()),
-            status: o.status,
-        });
-    }
-    Ok(out)
+    indicator_values(table, &Chosen::default(), fixed.as_ref()).map_err(|r| match r {
+        Refused::Read(e) => refusal(&e, lang),
+        Refused::NoArea => lang.text("indicator-import-no-area"),
+        Refused::Twice {
+            period, area, sex, ..
+        } => lang.format(
+            "indicator-import-twice",
+            &[
+                ("period", period.to_string()),
+                ("area", area.to_string()),
+                ("sex", lang.text(&format!("indicator-sex-{}", sex.code()))),
+            ],
+        ),
+    })
 }
 
 /// `POST /indicators/{id}/fetch`: the indicator's source on the web fetched again now.
@@ -342,8 +338,14 @@ pub async fn fetch_again(
         Ok(i) => i,
         Err(answer) => return answer,
     };
-    let refused =
-        |why: String| answer(&viewer, &indicator, Some(Err(why)), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = |why: String| {
+        answer(
+            &viewer,
+            &indicator,
+            Some(Err(why)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let Some(how) = indicator
         .source
         .as_ref()
@@ -355,12 +357,22 @@ pub async fn fetch_again(
     let Some(client) = state.fetcher() else {
         return refused(lang.text("indicator-fetch-no-client"));
     };
-    let areas = kolada_areas(&state.working().set.organisations);
-    let source = match source_of(how, &areas) {
-        Ok(s) => s,
-        Err(detail) => {
+    let working = state.working();
+    let areas = rodtrad_fetch::kolada_areas(
+        working
+            .set
+            .organisations
+            .iter()
+            .filter_map(|o| o.municipality_code.as_ref())
+            .map(|c| c.as_str()),
+    );
+    let source = match rodtrad_fetch::source_for(how, &areas) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            let detail = e.to_string();
             return refused(lang.format("indicator-edit-bad-query", &[("detail", detail)]));
         }
+        None => return refused(lang.text("indicator-fetch-not-web")),
     };
     let fetched = match client.fetch(&source).await {
         Ok(f) => f,
@@ -400,44 +412,4 @@ pub fn fetch_failed(e: &FetchError, lang: Lang) -> String {
         ),
         other => lang.format("indicator-fetch-failed", &[("detail", other.to_string())]),
     }
-}
-
-/// What to fetch for a source on the web: Kolada's key figure for `areas`; a PxWeb table by
-/// its address, its query posted (version 1) or none; any other address as it is.
-fn source_of(how: &Fetch, areas: &[String]) -> Result<Source, String> {
-    Ok(match how {
-        Fetch::Kolada { kpi } => Source::Kolada {
-            kpis: vec![kpi.clone()],
-            areas: areas.to_vec(),
-            years: Vec::new(),
-        },
-        Fetch::PxWeb {
-            url,
-            query: Some(query),
-        } => Source::PxWebV1 {
-            site: PxSite::Other(url.clone()),
-            table: String::new(),
-            query: serde_json::from_str(query).map_err(|e| e.to_string())?,
-        },
-        Fetch::PxWeb { url, query: None } | Fetch::Url { url } => Source::Url(url.clone()),
-        Fetch::File { name } => Source::Url(name.clone()),
-    })
-}
-
-/// The areas asked of Kolada, in its codes: the data set's municipalities, the county each is
-/// in (`00LL`) and Riket (`0000`), so that a plan's indicator can be set beside its
-/// surroundings.
-fn kolada_areas(organisations: &[Organisation]) -> Vec<String> {
-    let mut areas = BTreeSet::from(["0000".to_owned()]);
-    for code in organisations
-        .iter()
-        .filter_map(|o| o.municipality_code.as_ref())
-    {
-        let code = code.as_str();
-        areas.insert(code.to_owned());
-        if let Some(county) = code.get(..2) {
-            areas.insert(format!("00{county}"));
-        }
-    }
-    areas.into_iter().collect()
 }

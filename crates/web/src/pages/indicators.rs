@@ -8,6 +8,9 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use rodtrad_domain::{Fetch, GoalRef, Indicator, Plan};
 
+use crate::edit::indicator::{Indicators, may_edit};
+use crate::edit::item::Editor;
+use crate::edit::values::UploadForm;
 use crate::error::AppError;
 use crate::indicators::{Goals, Panel, county_of, panel, values_for};
 use crate::model::ReadModel;
@@ -87,7 +90,16 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
         .collect();
     render(
         &ListPage {
-            page: Page::new(lang, lang.text("indicators-title"), "/indicators").with(&viewer),
+            page: {
+                let page =
+                    Page::new(lang, lang.text("indicators-title"), "/indicators").with(&viewer);
+                let working = state.working();
+                if Indicators::may_edit(&viewer, &working.set, None, None) {
+                    page.tool("new-indicator-link", "/new/indicator")
+                } else {
+                    page
+                }
+            },
             indicators,
             coverage: coverage(&model),
         },
@@ -103,6 +115,8 @@ struct ShowPage<'a> {
     indicator: &'a Indicator,
     source: Option<(String, String)>,
     panel: Panel,
+    /// The form to import values, for whoever may change the indicator.
+    upload: Option<UploadForm>,
 }
 
 /// The source as people read it: what kind, and the key figure, table or address.
@@ -139,6 +153,29 @@ pub async fn show(
         &format!("/indicators/{}", indicator.id),
     )
     .with(&viewer);
+    // Whether the viewer may change it is judged on the working data: all its measures.
+    let working = state.working();
+    let may = working
+        .set
+        .indicators
+        .iter()
+        .find(|i| i.id == indicator.id)
+        .is_some_and(|i| may_edit(&viewer, i));
+    let page = page.item_tools(&viewer, "indicator", &indicator.id, may);
+    let page = if may {
+        page.tool(
+            "indicator-import-link",
+            &format!("/indicators/{}/values", indicator.id),
+        )
+    } else {
+        page
+    };
+    let upload = working
+        .set
+        .indicators
+        .iter()
+        .find(|i| i.id == indicator.id)
+        .and_then(|i| UploadForm::of(&viewer, &page, i));
     let source = source_of(indicator, &page);
     render(
         &ShowPage {
@@ -147,6 +184,7 @@ pub async fn show(
             model: &model,
             indicator,
             source,
+            upload,
         },
         lang,
     )

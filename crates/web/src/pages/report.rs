@@ -94,35 +94,9 @@ struct ReportPage<'a> {
     sections: Vec<Section<'a>>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let lang = viewer.lang;
-    // A published round's report is made from its frozen copy, so no later edit changes it;
-    // one not yet published is made from the data as the viewer sees it.
-    let frozen = rodtrad_domain::Slug::parse(&id)
-        .ok()
-        .and_then(|round| state.frozen(&round));
-    let live;
-    let model: &ReadModel = if let Some(f) = &frozen {
-        &f.model
-    } else {
-        live = state.model_for(&viewer);
-        &live
-    };
-    let report = model
-        .set
-        .follow_ups
-        .iter()
-        .find(|f| f.id.as_str() == id)
-        .ok_or(AppError::NotFound(lang))?;
-    let plans = report
-        .plans
-        .iter()
-        .filter_map(|p| model.plan(p.as_str()))
-        .collect();
+/// The report's sections: the top-level goals of its structure; without one, the goals its
+/// sections name, or the top-level goals of the plans it follows up.
+fn sections_of<'a>(model: &'a ReadModel, report: &'a FollowUp) -> Vec<Section<'a>> {
     let narrative = |plan: &Plan, node: &GoalNode| {
         let goal = GoalRef {
             plan: plan.id.clone(),
@@ -136,7 +110,7 @@ pub async fn show(
     };
     // The report is organised by the top-level goals of its structure; without one, by the
     // goals its sections name.
-    let sections = match report
+    match report
         .structure
         .as_ref()
         .and_then(|s| model.plan(s.as_str()))
@@ -186,8 +160,39 @@ pub async fn show(
                     })
             })
             .collect(),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let lang = viewer.lang;
+    // A published round's report is made from its frozen copy, so no later edit changes it;
+    // one not yet published is made from the data as the viewer sees it.
+    let frozen = rodtrad_domain::Slug::parse(&id)
+        .ok()
+        .and_then(|round| state.frozen(&round));
+    let live;
+    let model: &ReadModel = if let Some(f) = &frozen {
+        &f.model
+    } else {
+        live = state.model_for(&viewer);
+        &live
     };
-    let mut sections: Vec<Section<'_>> = sections;
+    let report = model
+        .set
+        .follow_ups
+        .iter()
+        .find(|f| f.id.as_str() == id)
+        .ok_or(AppError::NotFound(lang))?;
+    let plans = report
+        .plans
+        .iter()
+        .filter_map(|p| model.plan(p.as_str()))
+        .collect();
+    let mut sections = sections_of(model, report);
     for section in &mut sections {
         section.indicators = measured(&state, model, section.plan, section.node, lang).await?;
     }
