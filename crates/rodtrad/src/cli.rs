@@ -48,6 +48,11 @@ pub enum Command {
         plans: usize,
         #[arg(long, default_value_t = 2000)]
         activities: usize,
+        /// Synthetic indicators measuring the plans' sub-goals, each with values for every
+        /// municipality, county and Riket, all, women and men, 2005–2024 (18,720 values); with
+        /// any, the municipalities among the organisations are Västra Götaland's.
+        #[arg(long, default_value_t = 0)]
+        indicators: usize,
     },
     /// The record of changes.
     Audit {

@@ -34,13 +34,17 @@ pub async fn run(args: Args, lang: Lang) -> Result<(), CliError> {
             organisations,
             plans,
             activities,
+            indicators,
         } => {
-            let set = crate::generate::data_set(crate::generate::Size {
+            let size = crate::generate::Size {
                 organisations,
                 plans,
                 activities,
-            });
-            write_files(&dir, &rodtrad_format::write(&set))?;
+                indicators,
+            };
+            let set = crate::generate::data_set(size);
+            let values = crate::generate::values(size);
+            write_files(&dir, &rodtrad_format::write_with_values(&set, &values))?;
             // Said valid only once the files read back as `validate` reads them.
             let set = load(&dir)?;
             println!("{}", summary(&set, &dir, lang));

@@ -5,7 +5,10 @@
 //! activities that serve goals in two or three plans at once, a follow-up report) at the size
 //! asked for. Every name says it is synthetic, so it is never mistaken for real data. The
 //! same sizes always give the same set: the layout is arithmetic, not random, so a benchmark
-//! run today and one next month measure the same bytes.
+//! run today and one next month measure the same bytes. Indicators and their values, when
+//! asked for, are made in [`indicators`].
+
+mod indicators;
 
 use rodtrad_domain::{
     Activity, DataSet, Decision, EffectGoal, FollowUp, FollowUpSection, GoalLevel, GoalNode,
@@ -20,6 +23,10 @@ pub struct Size {
     pub organisations: usize,
     pub plans: usize,
     pub activities: usize,
+    /// Synthetic indicators, each with 18,720 values (see [`indicators`]); with any, the
+    /// municipalities among the organisations have real codes (see [`indicators::COUNTY`]) so
+    /// that the county's map has values.
+    pub indicators: usize,
 }
 
 const FOCUS_AREAS: usize = 4;
@@ -80,7 +87,9 @@ pub fn data_set(size: Size) -> DataSet {
             "Syntetisk region ({orgs} organisationer, {plans} planer, {} aktiviteter)",
             size.activities
         ),
-        organisations: (0..orgs).map(organisation).collect(),
+        organisations: (0..orgs)
+            .map(|i| organisation(i, size.indicators > 0))
+            .collect(),
         perspectives: PERSPECTIVES
             .iter()
             .enumerate()
@@ -96,8 +105,13 @@ pub fn data_set(size: Size) -> DataSet {
             .collect(),
         follow_ups: vec![follow_up(plans), open_round(plans)],
         reports: reports(size.activities).into_iter().collect(),
-        indicators: Vec::new(),
+        indicators: indicators::indicators(size.indicators, plans),
     }
+}
+
+/// The values of the set's indicators, by indicator.
+pub fn values(size: Size) -> rodtrad_format::Values {
+    indicators::values(size.indicators)
 }
 
 const OPEN_ROUND: &str = "syntetisk-omgang";
@@ -148,7 +162,8 @@ fn open_round(plans: usize) -> FollowUp {
     }
 }
 
-fn organisation(i: usize) -> Organisation {
+/// Organisation `i`; with `real_codes`, a municipality has a real municipality's code.
+fn organisation(i: usize, real_codes: bool) -> Organisation {
     let kinds = [
         OrganisationKind::Municipality,
         OrganisationKind::Unit,
@@ -174,8 +189,14 @@ fn organisation(i: usize) -> Organisation {
             format!("Syntetisk organisation {i:02}")
         },
         kind,
-        municipality_code: (kind == OrganisationKind::Municipality)
-            .then(|| municipality_code(municipality)),
+        municipality_code: (kind == OrganisationKind::Municipality).then(|| {
+            match indicators::municipality_code(municipality).filter(|_| real_codes) {
+                Some(code) => {
+                    MunicipalityCode::parse(code).expect("the county maps' codes are four digits")
+                }
+                None => municipality_code(municipality),
+            }
+        }),
         parent: None,
     }
 }
@@ -390,6 +411,7 @@ mod tests {
         organisations: 15,
         plans: 12,
         activities: 2000,
+        indicators: 0,
     };
 
     #[test]
@@ -438,6 +460,7 @@ mod tests {
                 organisations,
                 plans,
                 activities: 3000,
+                indicators: 0,
             });
             let codes: Vec<&str> = set
                 .organisations
@@ -460,6 +483,7 @@ mod tests {
                 organisations: o,
                 plans: p,
                 activities: a,
+                indicators: 0,
             });
             rodtrad_format::parse(rodtrad_format::write(&set))
                 .unwrap_or_else(|d| panic!("{o}/{p}/{a}: {d:?}"));

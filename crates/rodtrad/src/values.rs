@@ -138,7 +138,7 @@ pub async fn refresh(
         set.organisations
             .iter()
             .filter_map(|o| o.municipality_code.as_ref())
-            .map(|c| c.as_str()),
+            .map(rodtrad_domain::MunicipalityCode::as_str),
     );
     let mut failed = 0;
     for indicator in &chosen {

@@ -324,7 +324,9 @@ fn generate_with_indicators_writes_a_valid_set_whose_values_import_on_every_back
     let expected = files_of(&tmp.path().join("gen"));
     let csvs: Vec<_> = expected
         .iter()
-        .filter(|(path, _)| path.starts_with("indicators/") && path.ends_with(".csv"))
+        .filter(|(path, _)| {
+            path.starts_with("indicators/") && Path::new(path).extension() == Some("csv".as_ref())
+        })
         .collect();
     assert_eq!(csvs.len(), 3);
     for (path, text) in &csvs {

@@ -50,7 +50,8 @@ async fn an_import_is_recorded_item_by_item_and_publishes_its_plans() {
             + set.plans.len()
             + set.activities.len()
             + set.follow_ups.len()
-            + set.reports.len();
+            + set.reports.len()
+            + set.indicators.len();
         let created = record
             .iter()
             .filter(|c| c.action == Action::Created)

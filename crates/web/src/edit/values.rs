@@ -364,7 +364,7 @@ pub async fn fetch_again(
             .organisations
             .iter()
             .filter_map(|o| o.municipality_code.as_ref())
-            .map(|c| c.as_str()),
+            .map(rodtrad_domain::MunicipalityCode::as_str),
     );
     let source = match rodtrad_fetch::source_for(how, &areas) {
         Some(Ok(s)) => s,
