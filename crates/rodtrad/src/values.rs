@@ -72,8 +72,11 @@ pub fn imported_line(done: ValuesImported, lang: Lang) -> String {
 async fn indicator_of(store: &Store, id: &str) -> Result<Slug, CliError> {
     let unknown = || CliError::message("cli-indicator-unknown", vec![("id", id.to_owned())]);
     let slug = Slug::parse(id).map_err(|_| unknown())?;
-    let set = store.export().await.map_err(|e| database_failed(&e))?;
-    if set.indicators.iter().any(|i| i.id == slug) {
+    if store
+        .has_indicator(&slug)
+        .await
+        .map_err(|e| database_failed(&e))?
+    {
         Ok(slug)
     } else {
         Err(unknown())

@@ -215,6 +215,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether an indicator of this id is stored: one indexed query, for a command to refuse an
+    /// unknown indicator before it fetches anything.
+    pub async fn has_indicator(&self, indicator: &Slug) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM indicator WHERE slug = $1")
+            .bind(indicator.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// How many values each indicator has.
     pub async fn value_counts(&self) -> Result<HashMap<Slug, u64>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
