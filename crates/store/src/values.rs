@@ -225,14 +225,12 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// How many values each indicator has.
+    /// How many values each indicator with values has, as its imports left the count.
     pub async fn value_counts(&self) -> Result<HashMap<Slug, u64>, StoreError> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT i.slug, COUNT(*) FROM indicator_value v \
-             JOIN indicator i ON i.id = v.indicator_id GROUP BY i.slug",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT slug, value_count FROM indicator WHERE value_count > 0")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(s, n)| Some((Slug::parse(&s).ok()?, u64::try_from(n).ok()?)))
@@ -314,6 +312,11 @@ pub(crate) async fn write_values(
         };
         if affected > 0 {
             mark_changed(conn, slug, before, after, actor, at).await?;
+            sqlx::query("UPDATE indicator SET value_count = $1 WHERE id = $2")
+                .bind(i64::try_from(after).unwrap_or(i64::MAX))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
         }
         let added = after.saturating_sub(before);
         done.added += added;

@@ -10,7 +10,10 @@ CREATE TABLE indicator (
     slug TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
     content TEXT NOT NULL,
-    position INTEGER NOT NULL
+    position INTEGER NOT NULL,
+    -- How many values it has, kept by every import of values: the list of indicators shows it
+    -- without counting millions of rows.
+    value_count INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE indicator_value (
